@@ -1,0 +1,1 @@
+"""dli: a platform for practising deep-learning coding interviews."""

@@ -1,0 +1,58 @@
+"""Settings: one class, read from `DLI_*` environment variables (and an optional `.env`)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+# A fixed development secret keeps sessions valid across restarts on a laptop; production must set its own.
+DEV_SECRET_KEY = "dli-development-secret-do-not-use-in-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DLI_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'dli.db'}"
+    secret_key: str = DEV_SECRET_KEY
+    problems_dir: Path = ROOT / "problems"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Secure cookies need HTTPS; on by default in production.
+    cookie_secure: bool | None = None
+    session_max_age_s: int = 14 * 24 * 3600
+
+    sandbox_image: str = "dli-sandbox"
+    sandbox_pool_size: int = 2
+    sandbox_runtime: str | None = None
+    sandbox_cpus: float = 1.0
+    sandbox_pids: int = 64
+    sandbox_output_kib: int = 64
+    sandbox_result_mib: int = 32
+
+    queue: Literal["inline", "celery"] = "inline"
+    workers: int = 2
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> "Settings":
+        if self.env == "production" and (
+            self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "DLI_SECRET_KEY must be set to a random value of at least 32 characters "
+                "when DLI_ENV=production"
+            )
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.env == "production" if self.cookie_secure is None else self.cookie_secure
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
