@@ -8,7 +8,7 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
-# A fixed development secret keeps sessions valid across restarts on a laptop; production must set its own.
+# A fixed development secret keeps laptop sessions valid across restarts; production sets its own.
 DEV_SECRET_KEY = "dli-development-secret-do-not-use-in-production"
 
 

@@ -1,0 +1,42 @@
+"""Browser routes: the question table and a question's page."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.catalog import service
+from app.catalog.loader import cached_catalog
+from app.db import SessionDep
+from app.markdown import to_html
+from app.models import Progress
+from app.users.deps import OptionalUser
+from app.web import render
+
+router = APIRouter()
+
+
+@router.get("/")
+def question_table(
+    request: Request,
+    db: SessionDep,
+    user: OptionalUser,
+    category: str | None = None,
+    status: str | None = None,
+) -> Response:
+    wanted = Progress(status) if status and status in Progress.__members__ else None
+    view = service.question_table(db, user=user, category=category or None, status=wanted)
+    ctx = {"view": view, "category": category or "", "status": wanted.value if wanted else ""}
+    return render(request, "index.html", ctx)
+
+
+@router.get("/problems/{slug}")
+def problem_page(request: Request, db: SessionDep, user: OptionalUser, slug: str) -> Response:
+    problem = service.get_problem(db, slug=slug)
+    spec = cached_catalog(request.app.state.settings.problems_dir)[slug]
+    status = service.statuses_for(db, user=user).get(problem.id, Progress.todo)
+    ctx = {
+        "problem": problem,
+        "spec": spec,
+        "statement_html": to_html(spec.statement),
+        "status": status,
+    }
+    return render(request, "problem.html", ctx)

@@ -1,0 +1,150 @@
+"""Catalog services: sync folders into the problems table, build the question table."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from app.catalog.loader import TABLE_TITLES, ProblemSpec
+from app.errors import NotFound
+from app.models import (
+    Problem,
+    Progress,
+    Submission,
+    SubmissionStatus,
+    User,
+    UserProblemStatus,
+    Verdict,
+    utcnow,
+)
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+
+
+def sync(db: Session, *, specs: list[ProblemSpec]) -> SyncReport:
+    """Upsert problems by slug; a folder that disappeared is hidden, never deleted (history)."""
+    report = SyncReport()
+    existing = {p.slug: p for p in db.scalars(select(Problem))}
+    for spec in specs:
+        meta = spec.meta
+        fields = {
+            "title": meta.title,
+            "table": meta.table,
+            "category": meta.category,
+            "topic": meta.topic,
+            "difficulty": meta.difficulty,
+            "order": meta.order,
+            "version": spec.version,
+            "active": True,
+        }
+        row = existing.pop(spec.slug, None)
+        if row is None:
+            db.add(Problem(slug=spec.slug, **fields))
+            report.added.append(spec.slug)
+        elif any(getattr(row, k) != v for k, v in fields.items()):
+            for key, value in fields.items():
+                setattr(row, key, value)
+            row.synced_at = utcnow()
+            report.updated.append(spec.slug)
+    for row in existing.values():
+        if row.active:
+            row.active = False
+            report.deactivated.append(row.slug)
+    db.flush()
+    return report
+
+
+def get_problem(db: Session, *, slug: str) -> Problem:
+    problem = db.scalar(select(Problem).where(Problem.slug == slug, Problem.active))
+    if problem is None:
+        raise NotFound(f"No question {slug!r}.")
+    return problem
+
+
+def statuses_for(db: Session, *, user: User | None) -> dict[int, Progress]:
+    if user is None:
+        return {}
+    stmt = select(UserProblemStatus.problem_id, UserProblemStatus.status).where(
+        UserProblemStatus.user_id == user.id
+    )
+    return {pid: status for pid, status in db.execute(stmt)}
+
+
+def acceptance(db: Session) -> dict[int, tuple[int, int]]:
+    """problem id -> (accepted, graded) over every user's submits (Run does not count)."""
+    accepted = func.sum(case((Submission.verdict == Verdict.accepted, 1), else_=0))
+    stmt = (
+        select(Submission.problem_id, accepted, func.count())
+        .where(Submission.mode == "submit", Submission.status == SubmissionStatus.done)
+        .where(Submission.verdict != Verdict.internal_error)
+        .group_by(Submission.problem_id)
+    )
+    return {pid: (int(ok or 0), int(n)) for pid, ok, n in db.execute(stmt)}
+
+
+@dataclass
+class Row:
+    slug: str
+    title: str
+    category: str
+    topic: str
+    difficulty: str
+    status: Progress
+    accepted: int
+    submitted: int
+
+    @property
+    def acceptance(self) -> float | None:
+        return self.accepted / self.submitted if self.submitted else None
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    rows: list[Row]
+
+
+@dataclass
+class QuestionTable:
+    tables: list[Table]
+    categories: list[str]
+    solved: int
+    total: int
+
+
+def question_table(
+    db: Session,
+    *,
+    user: User | None,
+    category: str | None = None,
+    status: Progress | None = None,
+) -> QuestionTable:
+    problems = db.scalars(
+        select(Problem).where(Problem.active).order_by(Problem.table, Problem.order, Problem.slug)
+    ).all()
+    mine = statuses_for(db, user=user)
+    counts = acceptance(db)
+    rows_by_table: dict[str, list[Row]] = {key: [] for key in TABLE_TITLES}
+    categories: list[str] = []
+    for p in sorted(problems, key=lambda p: (list(TABLE_TITLES).index(p.table), p.order)):
+        if p.category not in categories:
+            categories.append(p.category)
+        row_status = mine.get(p.id, Progress.todo)
+        if (category and p.category != category) or (status and row_status != status):
+            continue
+        ok, n = counts.get(p.id, (0, 0))
+        rows_by_table[p.table].append(
+            Row(p.slug, p.title, p.category, p.topic, p.difficulty, row_status, ok, n)
+        )
+    return QuestionTable(
+        tables=[Table(key, TABLE_TITLES[key], rows_by_table[key]) for key in TABLE_TITLES],
+        categories=categories,
+        solved=sum(1 for p in problems if mine.get(p.id) == Progress.solved),
+        total=len(problems),
+    )

@@ -1,0 +1,198 @@
+"""The `dli` command line: serve, database, users, tokens, problems (and later sandbox, grading)."""
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from app.config import Settings, get_settings
+from app.errors import AppError
+
+
+@contextmanager
+def db_session(settings: Settings) -> Iterator[Session]:
+    from app.db import make_engine, make_sessionmaker
+
+    engine = make_engine(settings.database_url)
+    session = make_sessionmaker(engine)()
+    try:
+        yield session
+        session.commit()
+    finally:
+        session.close()
+        engine.dispose()
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    sync_catalog(settings, quiet=True)
+    print(f"dli: serving on http://{args.host or settings.host}:{args.port or settings.port}")
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        reload=args.reload,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from app.migrate import upgrade
+
+    upgrade(settings.database_url, args.revision)
+    print(f"dli: database at revision {args.revision}")
+    return 0
+
+
+def sync_catalog(settings: Settings, *, quiet: bool = False) -> None:
+    from app.catalog import service
+    from app.catalog.loader import load_catalog
+
+    specs = load_catalog(settings.problems_dir)
+    with db_session(settings) as db:
+        report = service.sync(db, specs=specs)
+    if not quiet or report.added or report.updated or report.deactivated:
+        print(
+            f"dli: catalog synced: {len(specs)} problems "
+            f"({len(report.added)} added, {len(report.updated)} updated, "
+            f"{len(report.deactivated)} hidden)"
+        )
+
+
+def cmd_problems_sync(args: argparse.Namespace, settings: Settings) -> int:
+    sync_catalog(settings)
+    return 0
+
+
+def cmd_problems_list(args: argparse.Namespace, settings: Settings) -> int:
+    from app.catalog.loader import load_catalog
+
+    for spec in load_catalog(settings.problems_dir):
+        m = spec.meta
+        print(f"{m.table:9} {m.order:3} {spec.slug:26} {m.difficulty:7} {m.category:34} {m.title}")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise AppError("The passwords differ.")
+    return first
+
+
+def cmd_user_create(args: argparse.Namespace, settings: Settings) -> int:
+    from app.models import Role
+    from app.users import service
+
+    password = _read_password(args)
+    with db_session(settings) as db:
+        user = service.create_user(
+            db, username=args.username, password=password, role=Role(args.role)
+        )
+        print(f"dli: created {user.role.value} {user.username!r}")
+    return 0
+
+
+def cmd_user_role(args: argparse.Namespace, settings: Settings) -> int:
+    from app.models import Role
+    from app.users import service
+
+    with db_session(settings) as db:
+        user = service.set_role(db, username=args.username, role=Role(args.role))
+        print(f"dli: {user.username!r} is now {user.role.value}")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
+    from app.errors import NotFound
+    from app.users import service
+
+    with db_session(settings) as db:
+        user = service.get_by_username(db, args.username)
+        if user is None:
+            raise NotFound(f"No user named {args.username!r}.")
+        _, plain = service.create_token(db, user=user, name=args.name)
+    print(plain)  # alone on stdout, so scripts can capture it
+    return 0
+
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dli", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the web server")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--reload", action="store_true", help="restart on code changes")
+    serve.set_defaults(handler=cmd_serve)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    up = db.add_parser("upgrade", help="apply migrations")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(handler=cmd_db_upgrade)
+
+    problems = sub.add_parser("problems", help="the question catalog")
+    psub = problems.add_subparsers(dest="problems_command", required=True)
+    psub.add_parser("list", help="list problem folders").set_defaults(handler=cmd_problems_list)
+    psub.add_parser("sync", help="sync problems/ into the database").set_defaults(
+        handler=cmd_problems_sync
+    )
+
+    user = sub.add_parser("user", help="accounts").add_subparsers(
+        dest="user_command", required=True
+    )
+    create = user.add_parser("create", help="create an account")
+    create.add_argument("username")
+    create.add_argument("--role", choices=["user", "proctor", "admin"], default="user")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    create.set_defaults(handler=cmd_user_create)
+    role = user.add_parser("role", help="change an account's role")
+    role.add_argument("username")
+    role.add_argument("role", choices=["user", "proctor", "admin"])
+    role.set_defaults(handler=cmd_user_role)
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(
+        dest="token_command", required=True
+    )
+    tcreate = token.add_parser("create", help="print a new API token for USER")
+    tcreate.add_argument("username")
+    tcreate.add_argument("--name", default="cli")
+    tcreate.set_defaults(handler=cmd_token_create)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = get_settings()
+        handler: Handler = args.handler
+        return handler(args, settings)
+    except AppError as exc:
+        print(f"dli: {exc.detail}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # settings errors, catalog errors: one clear line, no traceback
+        from pydantic import ValidationError
+
+        from app.catalog.loader import CatalogError
+
+        if isinstance(exc, ValidationError | CatalogError):
+            print(f"dli: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""One error base class; API clients get `{"error", "detail"}` JSON, browsers get an error page."""
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("dli")
+
+
+class AppError(Exception):
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers
+
+
+class Unauthorized(AppError):
+    status_code, code = 401, "unauthorized"
+
+
+class Forbidden(AppError):
+    status_code, code = 403, "forbidden"
+
+
+class NotFound(AppError):
+    status_code, code = 404, "not_found"
+
+
+class Conflict(AppError):
+    status_code, code = 409, "conflict"
+
+
+class PayloadTooLarge(AppError):
+    status_code, code = 413, "payload_too_large"
+
+
+class Invalid(AppError):
+    status_code, code = 422, "invalid"
+
+
+class RateLimited(AppError):
+    status_code, code = 429, "rate_limited"
+
+
+class LoginRequired(AppError):
+    """A page needs a signed-in user: browsers are sent to the sign-in form."""
+
+    status_code, code = 401, "unauthorized"
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    422: "invalid",
+    429: "rate_limited",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _respond(
+    request: Request,
+    status: int,
+    code: str,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": code, "detail": detail}, status, headers=headers)
+    from app.web import render
+
+    return render(
+        request,
+        "error.html",
+        {"status": status, "code": code, "detail": detail},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def _validation_message(errors: Any) -> str:
+    parts = []
+    for err in errors[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+    return "; ".join(parts) or "invalid request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> Response:
+        if isinstance(exc, LoginRequired) and not _wants_json(request):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        return _respond(request, exc.status_code, exc.code, exc.detail, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = _HTTP_CODES.get(exc.status_code, "error")
+        detail = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        return _respond(request, exc.status_code, code, detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return _respond(request, 422, "invalid", _validation_message(exc.errors()))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # Logged with its traceback here; the client only learns that it was our fault.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _respond(request, 500, "internal_error", "Something went wrong on our side.")

@@ -1,0 +1,69 @@
+"""The FastAPI application factory."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from app.catalog import api as catalog_api
+from app.catalog import pages as catalog_pages
+from app.config import ROOT, Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.errors import install_error_handlers
+from app.users import api as users_api
+from app.users import pages as users_pages
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="dli",
+        description="Deep-learning coding interview practice: catalog, submissions, grading.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="dli_session",
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        if request.url.path not in ("/docs", "/redoc"):
+            for key, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(key, value)
+        return response
+
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(ROOT / "app" / "static")), name="static")
+    for router in (catalog_pages.router, users_pages.router, catalog_api.router, users_api.router):
+        app.include_router(router)
+    return app

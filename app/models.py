@@ -1,0 +1,187 @@
+"""All ORM models. Relationships default to lazy="raise": queries say what they load."""
+
+import enum
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON}
+
+
+class Role(enum.StrEnum):
+    user = "user"
+    proctor = "proctor"
+    admin = "admin"
+
+
+class Progress(enum.StrEnum):
+    todo = "todo"
+    attempted = "attempted"
+    solved = "solved"
+
+
+class SubmissionStatus(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+
+
+class Verdict(enum.StrEnum):
+    accepted = "accepted"
+    wrong_answer = "wrong_answer"
+    runtime_error = "runtime_error"
+    time_limit_exceeded = "time_limit_exceeded"
+    memory_limit_exceeded = "memory_limit_exceeded"
+    output_limit_exceeded = "output_limit_exceeded"
+    compile_error = "compile_error"
+    internal_error = "internal_error"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings with a CHECK constraint: portable and easy to extend in a migration.
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.user)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the token: 256-bit random tokens need no slow hash, and lookups stay O(1).
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="raise")
+
+
+class Problem(Base):
+    __tablename__ = "problems"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    table: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(64))
+    topic: Mapped[str] = mapped_column(String(64))
+    difficulty: Mapped[str] = mapped_column(String(16))
+    order: Mapped[int] = mapped_column(Integer)
+    # Hash of the problem folder: graded results are tied to the version they were graded against.
+    version: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_user_problem", "user_id", "problem_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id"), index=True)
+    problem_version: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(8))  # "run" (sample cases) or "submit" (all cases)
+    code: Mapped[str] = mapped_column(Text)
+    status: Mapped[SubmissionStatus] = mapped_column(
+        _enum(SubmissionStatus, "submission_status"), default=SubmissionStatus.queued, index=True
+    )
+    verdict: Mapped[Verdict | None] = mapped_column(_enum(Verdict, "verdict"))
+    cases_passed: Mapped[int | None]
+    cases_total: Mapped[int | None]
+    stdout: Mapped[str | None] = mapped_column(Text)
+    stderr: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
+    time_s: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="raise")
+    problem: Mapped[Problem] = relationship(lazy="raise")
+    cases: Mapped[list["CaseResult"]] = relationship(
+        lazy="raise", order_by="CaseResult.position", cascade="all, delete-orphan"
+    )
+
+
+class CaseResult(Base):
+    __tablename__ = "case_results"
+    __table_args__ = (UniqueConstraint("submission_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(100))
+    hidden: Mapped[bool]
+    passed: Mapped[bool]
+    diagnostic: Mapped[str] = mapped_column(Text, default="")
+    time_s: Mapped[float | None] = mapped_column(Float)
+    # Inputs / expected / got for sample cases only; never filled for hidden cases.
+    details: Mapped[dict[str, Any] | None]
+
+
+class UserProblemStatus(Base):
+    __tablename__ = "user_problem_status"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id"), primary_key=True)
+    status: Mapped[Progress] = mapped_column(_enum(Progress, "progress"), default=Progress.todo)
+    attempts: Mapped[int] = mapped_column(default=0)
+    first_solved_at: Mapped[datetime | None]
+    best_submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL")
+    )
+    last_submitted_at: Mapped[datetime | None]

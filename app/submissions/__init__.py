@@ -1,0 +1,1 @@
+"""Submissions: recording graded results and each user's per-question status."""

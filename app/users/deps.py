@@ -1,0 +1,46 @@
+"""Who is asking: the session cookie for pages, a bearer token for the API."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.db import SessionDep
+from app.errors import LoginRequired, Unauthorized
+from app.models import User
+from app.users import service
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from your account page.")
+
+
+def optional_user(request: Request, db: SessionDep) -> User | None:
+    user_id = request.session.get("uid")
+    user = db.get(User, user_id) if isinstance(user_id, int) else None
+    request.state.user = user
+    return user
+
+
+def page_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise LoginRequired("Sign in to continue.")
+    return user
+
+
+def api_user(
+    request: Request,
+    db: SessionDep,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if creds is None:
+        raise Unauthorized("Send an API token: 'Authorization: Bearer <token>'.", headers=challenge)
+    user = service.user_for_token(db, plain=creds.credentials)
+    if user is None:
+        raise Unauthorized("That API token is not valid or was revoked.", headers=challenge)
+    request.state.user = user
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+CurrentUser = Annotated[User, Depends(page_user)]
+ApiUser = Annotated[User, Depends(api_user)]
