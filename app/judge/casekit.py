@@ -1,4 +1,305 @@
-"""Toolkit for problem authors' `cases.py` (placeholder; filled in by the grading work).
+"""Toolkit for problem authors' `cases.py`.
 
-Pure NumPy and the standard library: this module is also copied into the sandbox image.
+Pure NumPy and the standard library: this module is copied into the sandbox image (the same file runs
+the candidate's side of each case there) and is imported on the host to run the reference and compare.
+
+A `cases.py` defines `CASES`, a list of `Case`. Each case builds its inputs from a seeded generator,
+calls the solution module through `call`, and returns named outputs. The host compares the candidate's
+outputs with the reference's (allclose with per-output tolerances) or runs the case's own `check`.
+Outputs whose names start with `_` are diagnostics: never compared, only used to explain a failure.
 """
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+Outputs = dict[str, Any]
+Tolerance = tuple[float, float]  # (rtol, atol)
+DEFAULT_TOL: Tolerance = (1e-6, 1e-9)
+
+
+@dataclass
+class Case:
+    """One graded case.
+
+    - `inputs(rng)` returns the keyword arguments of `call` (arrays, numbers); shown on Run for samples.
+    - `call(module, **inputs)` exercises the solution and returns named outputs.
+    - `tol`: one (rtol, atol) for every output, or a dict of them by output name.
+    - `check(got, expected, inputs)`: optional; returns a diagnostic when the case fails, else None.
+      When given, it replaces the default comparison (use `compare` inside it to keep that too).
+    - `raises`: the exception type(s) the statement promises for these inputs; the case passes when the
+      solution raises one of them, as the reference does.
+    """
+
+    name: str
+    inputs: Callable[[np.random.Generator], dict[str, Any]]
+    call: Callable[..., Outputs]
+    sample: bool = False
+    seed: int = 0
+    tol: Tolerance | dict[str, Tolerance] = DEFAULT_TOL
+    check: Callable[[Outputs, Outputs, dict[str, Any]], str | None] | None = None
+    raises: type[BaseException] | tuple[type[BaseException], ...] | None = None
+    note: str = ""  # what the case probes, shown with hidden cases' names
+
+    def make_inputs(self) -> dict[str, Any]:
+        return self.inputs(np.random.default_rng(self.seed))
+
+    def execute(self, module: ModuleType) -> Outputs:
+        args = self.make_inputs()
+        if self.raises is None:
+            return dict(self.call(module, **args))
+        try:
+            self.call(module, **args)
+        except self.raises as exc:
+            return {"raised": _family(exc, self.raises)}
+        return {"raised": None}
+
+    def tolerance(self, output: str) -> Tolerance:
+        if isinstance(self.tol, dict):
+            return self.tol.get(output, DEFAULT_TOL)
+        return self.tol
+
+
+def _family(
+    exc: BaseException, expected: type[BaseException] | tuple[type[BaseException], ...]
+) -> str:
+    # Name the promised type, not the subclass raised: a subclass of ValueError is a ValueError.
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    return next(k.__name__ for k in kinds if isinstance(exc, k))
+
+
+def case_runner(cases: Sequence[Case]) -> Callable[[str, ModuleType], Outputs]:
+    """The `run_case(name, solution)` entry point the sandbox runner calls."""
+    by_name = {case.name: case for case in cases}
+
+    def run_case(name: str, solution: ModuleType) -> Outputs:
+        return by_name[name].execute(solution)
+
+    return run_case
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+def normal(rng: np.random.Generator, *shape: int, scale: float = 1.0) -> np.ndarray:
+    return rng.normal(0.0, scale, size=shape)
+
+
+def away_from_kinks(
+    x: np.ndarray, margin: float = 1e-2, kinks: Sequence[float] = (0.0,)
+) -> np.ndarray:
+    """Push entries at least `margin` away from non-differentiable points (ReLU's 0, a clip bound)."""
+    x = np.array(x, dtype=np.float64)
+    for k in kinks:
+        close = np.abs(x - k) < margin
+        x[close] = k + np.where(x[close] >= k, margin, -margin)
+    return x
+
+
+def distinct(rng: np.random.Generator, *shape: int, gap: float = 1e-2) -> np.ndarray:
+    """Random values with no ties closer than `gap` (max-pooling, argmax and sorting stay stable)."""
+    n = int(np.prod(shape))
+    values = np.arange(n) * gap + rng.uniform(0, gap / 4, size=n)
+    return rng.permutation(values).reshape(shape) - values.mean()
+
+
+def huge(rng: np.random.Generator, *shape: int, magnitude: float = 1e4) -> np.ndarray:
+    """Values of the given magnitude with mixed signs: exp() overflows without a stable formulation."""
+    return rng.uniform(-1.0, 1.0, size=shape) * magnitude
+
+
+# --- finite differences ------------------------------------------------------------------------
+
+
+def sample_indices(
+    shape: tuple[int, ...], limit: int, rng: np.random.Generator | None = None
+) -> list[tuple[int, ...]]:
+    """Every index of a small tensor, or `limit` distinct random ones of a big tensor."""
+    total = int(np.prod(shape)) if shape else 1
+    flat = (
+        range(total)
+        if total <= limit
+        else (rng or np.random.default_rng(0)).choice(total, size=limit, replace=False)
+    )
+    return [tuple(int(i) for i in np.unravel_index(int(k), shape)) for k in flat]
+
+
+def numeric_gradient(
+    f: Callable[[], Any],
+    x: np.ndarray,
+    upstream: np.ndarray | float = 1.0,
+    *,
+    h: float = 1e-6,
+    limit: int = 64,
+    rng: np.random.Generator | None = None,
+) -> dict[str, Any]:
+    """Centred differences of sum(f() * upstream) with respect to entries of `x` (changed in place).
+
+    `f` recomputes the forward pass reading `x`; `x` must be float64. Returns the sampled indices and
+    the numeric derivatives there, ready to compare with an analytic gradient (see `fd_disagreement`).
+    """
+    if x.dtype != np.float64:
+        raise TypeError("finite differences need a float64 array")
+    indices = sample_indices(x.shape, limit, rng)
+    values = []
+    for idx in indices:
+        old = x[idx]
+        x[idx] = old + h
+        plus = float(np.sum(np.asarray(f(), dtype=np.float64) * upstream))
+        x[idx] = old - h
+        minus = float(np.sum(np.asarray(f(), dtype=np.float64) * upstream))
+        x[idx] = old
+        values.append((plus - minus) / (2 * h))
+    return {
+        "index": np.array(indices, dtype=np.int64).reshape(len(indices), x.ndim),
+        "numeric": np.array(values),
+    }
+
+
+def relative_error(a: Any, b: Any, floor: float = 1e-8) -> np.ndarray:
+    """|a - b| / max(|a| + |b|, floor): scale-free, and sane when both are near zero."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)
+
+
+def fd_disagreement(
+    name: str, analytic: Any, fd: Mapping[str, Any], threshold: float = 1e-4
+) -> str | None:
+    """Where an analytic gradient disagrees with finite differences of the same code's forward."""
+    grad = np.asarray(analytic, dtype=np.float64)
+    index, numeric = np.asarray(fd["index"]), np.asarray(fd["numeric"], dtype=np.float64)
+    if index.size and (
+        index.ndim != 2 or index.shape[1] != grad.ndim or len(index) != len(numeric)
+    ):
+        return None
+    if not len(index):
+        return None
+    try:
+        got = grad[tuple(index.T)]
+    except (IndexError, TypeError):
+        return None
+    err = relative_error(got, numeric)
+    worst = int(np.argmax(err))
+    if not np.isfinite(err[worst]) or err[worst] > threshold:
+        where = ",".join(str(int(i)) for i in index[worst])
+        return (
+            f"your backward disagrees with your forward at {name}[{where}]: analytic "
+            f"{got[worst]:.6g}, numeric {numeric[worst]:.6g}, relative error {err[worst]:.2g}"
+        )
+    return None
+
+
+# --- comparison --------------------------------------------------------------------------------
+
+
+def _fmt_index(idx: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(int(i)) for i in idx) + "]"
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float | np.integer | np.floating) and not isinstance(
+        x, bool | np.bool_
+    )
+
+
+def _compare_number(name: str, got: Any, expected: Any, tol: Tolerance) -> str | None:
+    if isinstance(got, np.ndarray) and got.shape == ():
+        got = got.item()
+    if not _is_number(got):
+        return f"{name}: expected a number, got {type(got).__name__}"
+    rtol, atol = tol
+    e, g = float(expected), float(got)
+    if e == g or (math.isnan(e) and math.isnan(g)):
+        return None
+    if math.isfinite(e) and math.isfinite(g) and abs(g - e) <= atol + rtol * abs(e):
+        return None
+    return f"{name}: expected {e:.10g}, got {g:.10g}"
+
+
+def _compare_array(name: str, got: Any, expected: np.ndarray, tol: Tolerance) -> str | None:
+    if not isinstance(got, np.ndarray):
+        return f"{name}: expected an array of shape {expected.shape}, got {type(got).__name__}"
+    if got.shape != expected.shape:
+        return f"expected {name} of shape {expected.shape}, got {got.shape}"
+    if expected.dtype.kind == "b" or got.dtype.kind == "b":
+        if got.dtype.kind != expected.dtype.kind:
+            return f"{name}: expected dtype {expected.dtype}, got {got.dtype}"
+        wrong = np.argwhere(got != expected)
+        if len(wrong):
+            return f"{name}: {len(wrong)} entries differ, first at {_fmt_index(tuple(wrong[0]))}"
+        return None
+    if got.dtype.kind not in "iuf":
+        return f"{name}: expected numbers, got dtype {got.dtype}"
+    g, e = got.astype(np.float64), expected.astype(np.float64)
+    # Non-finite values must sit exactly where the reference has the same ones.
+    same_special = (np.isnan(g) & np.isnan(e)) | (np.isinf(e) & (g == e))
+    special = (~np.isfinite(g) | ~np.isfinite(e)) & ~same_special
+    if special.any():
+        idx = tuple(np.argwhere(special)[0])
+        return f"{name}{_fmt_index(idx)}: expected {e[idx]:.6g}, got {g[idx]:.6g}"
+    rtol, atol = tol
+    ok = same_special | np.isclose(g, e, rtol=rtol, atol=atol)
+    if ok.all():
+        return None
+    wrong = np.argwhere(~ok)
+    idx = tuple(wrong[0])
+    return (
+        f"{name}{_fmt_index(idx)}: expected {e[idx]:.6g}, got {g[idx]:.6g} "
+        f"({len(wrong)} of {e.size} entries outside rtol={rtol:g}, atol={atol:g})"
+    )
+
+
+def compare_value(name: str, got: Any, expected: Any, tol: Tolerance) -> str | None:
+    """A one-line diagnostic if `got` does not match `expected`, else None."""
+    if isinstance(expected, np.ndarray):
+        return _compare_array(name, got, expected, tol)
+    if isinstance(expected, float | np.floating):
+        return _compare_number(name, got, expected, tol)
+    if isinstance(expected, Mapping):
+        if not isinstance(got, Mapping):
+            return f"{name}: expected a dict, got {type(got).__name__}"
+        for key in expected:
+            if key not in got:
+                return f"{name}: missing key {key!r}"
+            msg = compare_value(f"{name}[{key!r}]", got[key], expected[key], tol)
+            if msg:
+                return msg
+        return None
+    if isinstance(expected, list | tuple):
+        if not isinstance(got, list | tuple):
+            return f"{name}: expected a sequence of {len(expected)}, got {type(got).__name__}"
+        if len(got) != len(expected):
+            return f"{name}: expected {len(expected)} items, got {len(got)}"
+        for i, (g_item, e_item) in enumerate(zip(got, expected, strict=True)):
+            msg = compare_value(f"{name}[{i}]", g_item, e_item, tol)
+            if msg:
+                return msg
+        return None
+    if _is_number(expected) and not _is_number(got):
+        return f"{name}: expected the number {expected}, got {type(got).__name__}"
+    if type(got) is bool and type(expected) is not bool and not isinstance(expected, np.bool_):
+        return f"{name}: expected {expected!r:.60}, got {got!r}"
+    if got != expected:
+        return f"{name}: expected {expected!r:.60}, got {got!r:.60}"
+    return None
+
+
+def compare(case: Case, got: Outputs, expected: Outputs) -> str | None:
+    """Default check: every non-diagnostic output within its tolerance; finite-difference hints."""
+    for name, exp in expected.items():
+        if name.startswith("_"):
+            continue
+        if name not in got:
+            return f"missing output {name!r}"
+        msg = compare_value(name, got[name], exp, case.tolerance(name))
+        if msg:
+            fd = got.get(f"_fd_{name}")
+            hint = fd_disagreement(name, got[name], fd) if isinstance(fd, Mapping) else None
+            return f"{msg}; {hint}" if hint else msg
+    return None
