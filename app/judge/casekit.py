@@ -257,6 +257,8 @@ def _compare_array(name: str, got: Any, expected: np.ndarray, tol: Tolerance) ->
 
 def compare_value(name: str, got: Any, expected: Any, tol: Tolerance) -> str | None:
     """A one-line diagnostic if `got` does not match `expected`, else None."""
+    if isinstance(expected, np.ndarray) and expected.shape == () and _is_number(got):
+        expected = expected.item()  # a NumPy scalar and a 0-d array are the same answer
     if isinstance(expected, np.ndarray):
         return _compare_array(name, got, expected, tol)
     if isinstance(expected, float | np.floating):
