@@ -124,6 +124,82 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _spec(settings: Settings, slug: str):  # type: ignore[no-untyped-def]
+    from app.catalog.loader import cached_catalog
+    from app.errors import NotFound
+
+    catalog = cached_catalog(settings.problems_dir)
+    if slug not in catalog:
+        raise NotFound(f"No problem {slug!r} in {settings.problems_dir}.")
+    return catalog[slug]
+
+
+def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+    from pathlib import Path
+
+    from app.judge.grader import grade
+    from app.sandbox import Sandbox
+
+    spec = _spec(settings, args.slug)
+    source = Path(args.file).read_text()
+    sandbox = Sandbox(settings, pool_size=0)
+    try:
+        result = grade(spec, source, mode=args.mode, sandbox=sandbox)
+    finally:
+        sandbox.close()
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(
+            f"{result.verdict.value}  ({result.passed}/{len(result.cases)} cases, {result.seconds:.2f} s)"
+        )
+        if result.detail:
+            print(result.detail)
+        for case in result.cases:
+            mark = "pass" if case.passed else "FAIL"
+            kind = "hidden" if case.hidden else "sample"
+            took = f"{case.seconds:.3f}s" if case.seconds is not None else "-"
+            line = case.diagnostic.splitlines()[0] if case.diagnostic else ""
+            print(f"  {mark}  {kind:6} {case.name:28} {took:>8}  {line}")
+    return 0 if result.verdict.value == "accepted" else 3
+
+
+def cmd_problems_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from app.catalog.loader import load_catalog
+    from app.judge.validate import validate_problem
+    from app.sandbox import Sandbox
+
+    specs = load_catalog(settings.problems_dir)
+    unknown = set(args.slugs) - {s.slug for s in specs}
+    if unknown:
+        raise AppError(f"unknown problems: {', '.join(sorted(unknown))}")
+    specs = [s for s in specs if not args.slugs or s.slug in args.slugs]
+    sandbox = Sandbox(settings)
+    surprises = 0
+    try:
+        for spec in specs:
+            for check in validate_problem(spec, sandbox):
+                surprises += not check.ok
+                mark = "ok " if check.ok else "BAD"
+                failed = ",".join(check.failed[:4]) + ("..." if len(check.failed) > 4 else "")
+                print(
+                    f"{mark} {check.slug:24} {check.role:9} {check.file:34} {check.verdict:22} "
+                    f"{failed} {check.note}".rstrip()
+                )
+    finally:
+        sandbox.close()
+    print(f"dli: {len(specs)} problems validated, {surprises} surprises")
+    return 1 if surprises else 0
+
+
+def cmd_sandbox_build(args: argparse.Namespace, settings: Settings) -> int:
+    from app.sandbox.image import build_image
+
+    print(f"dli: sandbox image {build_image(settings, force=args.force)}")
+    return 0
+
+
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -148,6 +224,25 @@ def build_parser() -> argparse.ArgumentParser:
     psub.add_parser("sync", help="sync problems/ into the database").set_defaults(
         handler=cmd_problems_sync
     )
+
+    validate = psub.add_parser(
+        "validate", help="reference accepted, starter and mutants rejected (real sandbox)"
+    )
+    validate.add_argument("slugs", nargs="*")
+    validate.set_defaults(handler=cmd_problems_validate)
+
+    grade = sub.add_parser("grade", help="grade a file through the sandbox")
+    grade.add_argument("slug")
+    grade.add_argument("file")
+    grade.add_argument("--mode", choices=["run", "submit"], default="submit")
+    grade.add_argument("--json", action="store_true")
+    grade.set_defaults(handler=cmd_grade)
+
+    sandbox = sub.add_parser("sandbox", help="the sandbox image")
+    ssub = sandbox.add_subparsers(dest="sandbox_command", required=True)
+    build = ssub.add_parser("build", help="build the sandbox image if missing")
+    build.add_argument("--force", action="store_true")
+    build.set_defaults(handler=cmd_sandbox_build)
 
     user = sub.add_parser("user", help="accounts").add_subparsers(
         dest="user_command", required=True

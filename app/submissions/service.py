@@ -1,8 +1,19 @@
 """Submission services. Keyword-only, never commit: the caller owns the transaction."""
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import Progress, Submission, SubmissionStatus, UserProblemStatus, Verdict
+from app.errors import Invalid, PayloadTooLarge
+from app.judge.verdicts import GradeResult
+from app.models import (
+    CaseResult,
+    Progress,
+    Submission,
+    SubmissionStatus,
+    UserProblemStatus,
+    Verdict,
+    utcnow,
+)
 
 
 def _rank(sub: Submission) -> tuple[bool, int]:
@@ -39,3 +50,88 @@ def apply_to_status(db: Session, *, submission: Submission) -> UserProblemStatus
         status.best_submission_id = submission.id
     db.flush()
     return status
+
+
+MAX_CODE_BYTES = 64 * 1024
+
+
+def create_submission(
+    db: Session, *, user_id: int, problem_id: int, problem_version: str, code: str, mode: str
+) -> Submission:
+    """A queued submission row; written (and committed by the caller) before anything is enqueued."""
+    if mode not in ("run", "submit"):
+        raise Invalid("mode is 'run' or 'submit'")
+    if len(code.encode()) > MAX_CODE_BYTES:
+        raise PayloadTooLarge(f"code is limited to {MAX_CODE_BYTES // 1024} KiB")
+    submission = Submission(
+        user_id=user_id,
+        problem_id=problem_id,
+        problem_version=problem_version,
+        mode=mode,
+        code=code,
+        status=SubmissionStatus.queued,
+    )
+    db.add(submission)
+    db.flush()
+    return submission
+
+
+def claim(db: Session, *, submission_id: int) -> Submission | None:
+    """Move a queued submission to running; None if another worker has it or it is finished."""
+    moved = db.execute(
+        update(Submission)
+        .where(Submission.id == submission_id, Submission.status == SubmissionStatus.queued)
+        .values(status=SubmissionStatus.running, started_at=utcnow())
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return db.get(Submission, submission_id, populate_existing=True)
+
+
+def record_result(db: Session, *, submission_id: int, result: GradeResult) -> bool:
+    """Store a verdict and fold it into the user's status, once: a second call changes nothing."""
+    finished = db.execute(
+        update(Submission)
+        .where(Submission.id == submission_id, Submission.status != SubmissionStatus.done)
+        .values(
+            status=SubmissionStatus.done,
+            verdict=result.verdict,
+            cases_passed=result.passed,
+            cases_total=len(result.cases),
+            stdout=result.stdout,
+            stderr=result.stderr,
+            detail=result.detail,
+            time_s=result.seconds,
+            finished_at=utcnow(),
+        )
+    )
+    if finished.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    db.add_all(
+        CaseResult(
+            submission_id=submission_id,
+            position=i,
+            name=case.name,
+            hidden=case.hidden,
+            passed=case.passed,
+            diagnostic=case.diagnostic,
+            time_s=case.seconds,
+            details=case.details,
+        )
+        for i, case in enumerate(result.cases)
+    )
+    submission = db.get(Submission, submission_id, populate_existing=True)
+    assert submission is not None
+    apply_to_status(db, submission=submission)
+    return True
+
+
+def unfinished_ids(db: Session) -> list[int]:
+    """Submissions a crash left queued or running: they go back to the queue on start."""
+    db.execute(
+        update(Submission)
+        .where(Submission.status == SubmissionStatus.running)
+        .values(status=SubmissionStatus.queued, started_at=None)
+    )
+    stmt = select(Submission.id).where(Submission.status == SubmissionStatus.queued)
+    return list(db.scalars(stmt.order_by(Submission.id)))

@@ -1,0 +1,254 @@
+"""Run untrusted code in hardened, single-use Docker containers and hand back its outputs as data.
+
+`Sandbox.run` takes a pre-started container from the pool (its runner has already imported NumPy),
+serves one job in it, and destroys it; a background thread keeps the pool full.
+"""
+
+import logging
+import os
+import queue
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import docker
+from docker.models.containers import Container
+
+from app.config import Settings
+from app.sandbox.container import (
+    LABEL,
+    OWNER_LABEL,
+    TOO_MUCH_OUTPUT,
+    RawRun,
+    container_config,
+    remove,
+    serve_one_job,
+)
+from app.sandbox.image import image_tag
+from app.sandbox.protocol import ProtocolError, decode_outputs, encode_job, error_dict
+
+log = logging.getLogger("dli.sandbox")
+DEFAULT_MEMORY_MB = 256
+
+
+class SandboxUnavailable(Exception):
+    """No Docker engine answers, or the sandbox image is missing; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    wall_seconds: float
+    memory_mb: int
+
+
+@dataclass
+class CaseRun:
+    name: str
+    seconds: float
+    outputs: dict[str, Any] | None
+    error: dict[str, str] | None
+
+
+@dataclass
+class SandboxResult:
+    status: str  # ok | timeout | memory | output_limit | crashed | protocol_error
+    cases: list[CaseRun]
+    import_error: dict[str, str] | None
+    stdout: str
+    stderr: str
+    stdout_truncated: bool
+    stderr_truncated: bool
+    detail: str
+    seconds: float
+
+
+def interpret(raw: RawRun, limits: Limits) -> SandboxResult:
+    """Make sense of a container's frames and exit state. Malformed data is the candidate's fault."""
+    result = SandboxResult(
+        "ok", [], None, "", raw.stderr.decode("utf-8", "replace"), False, False, "", raw.seconds
+    )
+    done: dict[str, Any] | None = None
+    try:
+        for header, arrays in raw.frames:
+            kind = header.get("kind")
+            if kind == "case":
+                name = header.get("name")
+                seconds = header.get("seconds", 0.0)
+                if not isinstance(name, str) or not isinstance(seconds, int | float):
+                    raise ProtocolError("malformed case frame")
+                outputs = (
+                    decode_outputs(header.get("outputs"), arrays) if "outputs" in header else None
+                )
+                if outputs is not None and not isinstance(outputs, dict):
+                    raise ProtocolError("case outputs must be a dict")
+                result.cases.append(
+                    CaseRun(name, float(seconds), outputs, error_dict(header.get("error")))
+                )
+            elif kind == "import_error":
+                result.import_error = error_dict(header.get("error"))
+            elif kind == "done":
+                done = header
+            else:
+                raise ProtocolError("unknown frame")
+    except ProtocolError as exc:
+        result.status, result.detail = "protocol_error", f"malformed output: {exc}"
+        return result
+    if done is not None:
+        result.stdout = str(done.get("stdout", ""))
+        result.stderr = str(done.get("stderr", ""))
+        result.stdout_truncated = bool(done.get("stdout_truncated"))
+        result.stderr_truncated = bool(done.get("stderr_truncated"))
+    if raw.protocol_error:
+        result.status, result.detail = "protocol_error", f"malformed output: {raw.protocol_error}"
+    elif raw.oom_killed:
+        result.status, result.detail = "memory", f"killed at the {limits.memory_mb} MB memory limit"
+    elif raw.timed_out:
+        result.status, result.detail = (
+            "timeout",
+            f"stopped after the {limits.wall_seconds:g} s time limit",
+        )
+    elif done is None:
+        result.status = "crashed"
+        result.detail = f"the runner stopped before finishing (exit code {raw.exit_code})"
+    elif int(done.get("output_bytes", 0) or 0) > TOO_MUCH_OUTPUT:
+        result.status = "output_limit"
+        result.detail = f"printed more than {TOO_MUCH_OUTPUT >> 20} MiB"
+    return result
+
+
+def reap_stale(client: docker.DockerClient) -> int:
+    """Remove sandbox containers left by a process on this host that is no longer alive."""
+    host = socket.gethostname()
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": LABEL}):
+        owner = container.labels.get(OWNER_LABEL, "")
+        owner_host, _, pid = owner.rpartition(":")
+        if owner_host == host and pid.isdigit() and _alive(int(pid)):
+            continue
+        if owner_host not in (host, ""):
+            continue  # another host's worker: not ours to judge
+        remove(container)
+        removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Sandbox:
+    """Thread-safe; owns a pool of warm containers."""
+
+    def __init__(
+        self, settings: Settings, *, pool_size: int | None = None, warm: bool = True
+    ) -> None:
+        self.settings = settings
+        try:
+            self.client = docker.from_env(timeout=30)
+            self.client.ping()
+        except Exception as exc:
+            raise SandboxUnavailable(
+                f"no Docker engine answers ({exc}); run sandbox/ensure-docker.sh"
+            ) from exc
+        self.image = image_tag(settings)
+        try:
+            self.client.images.get(self.image)
+        except docker.errors.ImageNotFound as exc:
+            raise SandboxUnavailable(
+                f"image {self.image} is missing; run `dli sandbox build`"
+            ) from exc
+        reaped = reap_stale(self.client)
+        if reaped:
+            log.info("removed %d stale sandbox containers", reaped)
+        self.pool_size = settings.sandbox_pool_size if pool_size is None else pool_size
+        self._pool: queue.Queue[Container] = queue.Queue()
+        self._closed = threading.Event()
+        self._wanted = threading.Event()
+        self._refiller: threading.Thread | None = None
+        if warm and self.pool_size > 0:
+            self._wanted.set()
+            self._refiller = threading.Thread(
+                target=self._refill, name="dli-sandbox-pool", daemon=True
+            )
+            self._refiller.start()
+
+    def _start(self, memory_mb: int) -> Container:
+        container = self.client.containers.create(
+            **container_config(self.settings, self.image, memory_mb)
+        )
+        try:
+            container.start()
+        except Exception:
+            remove(container)
+            raise
+        return container
+
+    def _refill(self) -> None:
+        while not self._closed.is_set():
+            self._wanted.wait(timeout=1.0)
+            while not self._closed.is_set() and self._pool.qsize() < self.pool_size:
+                try:
+                    self._pool.put(self._start(DEFAULT_MEMORY_MB))
+                except Exception:
+                    log.exception("could not start a pooled sandbox")
+                    time.sleep(2.0)
+                    break
+            self._wanted.clear()
+
+    def _take(self, memory_mb: int) -> Container:
+        try:
+            container = self._pool.get_nowait()
+        except queue.Empty:
+            return self._start(memory_mb)
+        finally:
+            self._wanted.set()
+        try:
+            if memory_mb != DEFAULT_MEMORY_MB:
+                container.update(mem_limit=f"{memory_mb}m", memswap_limit=f"{memory_mb}m")
+            return container
+        except docker.errors.APIError:
+            remove(container)
+            return self._start(memory_mb)
+
+    def _serve(
+        self, container: Container, solution: str, program: str, cases: list[str], limits: Limits
+    ) -> SandboxResult:
+        job = encode_job(solution, program, cases, self.settings.sandbox_output_kib * 1024)
+        try:
+            raw = serve_one_job(
+                self.client,
+                container,
+                job,
+                wall_seconds=limits.wall_seconds,
+                max_result_bytes=self.settings.sandbox_result_mib << 20,
+            )
+        finally:
+            remove(container)
+        return interpret(raw, limits)
+
+    def run(self, solution: str, program: str, cases: list[str], limits: Limits) -> SandboxResult:
+        return self._serve(self._take(limits.memory_mb), solution, program, cases, limits)
+
+    def run_cold(
+        self, solution: str, program: str, cases: list[str], limits: Limits
+    ) -> SandboxResult:
+        return self._serve(self._start(limits.memory_mb), solution, program, cases, limits)
+
+    def close(self) -> None:
+        self._closed.set()
+        self._wanted.set()
+        if self._refiller is not None:
+            self._refiller.join(timeout=10)
+        while True:
+            try:
+                remove(self._pool.get_nowait())
+            except queue.Empty:
+                break

@@ -1,0 +1,173 @@
+"""One hardened, single-use container: start it, send one job, read its frames, always remove it."""
+
+import contextlib
+import os
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import docker
+from docker.models.containers import Container
+from docker.types import LogConfig, Ulimit
+
+from app.config import Settings
+from app.sandbox.protocol import FrameReader, ProtocolError
+
+LABEL = "dli.sandbox"
+OWNER_LABEL = "dli.owner"
+FSIZE_BYTES = 8 << 20  # largest file the candidate may write (stdout capture included)
+TOO_MUCH_OUTPUT = 1 << 20  # more stdout+stderr than this is output_limit_exceeded
+STDERR_CAP = 64 << 10
+WALL_MARGIN_S = 1.0  # job transfer and result reading, on top of the problem's wall limit
+
+# Only what the runner needs; nothing from the host's environment ever reaches a sandbox.
+SANDBOX_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONUNBUFFERED": "1",
+    "PYTHONHASHSEED": "0",
+    "HOME": "/tmp",
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+}
+
+
+def owner_tag() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def container_config(settings: Settings, image: str, memory_mb: int) -> dict[str, Any]:
+    """The hardening, in one place (see shared/GUIDE.md, "Sandbox policy")."""
+    config: dict[str, Any] = {
+        "image": image,
+        "command": ["python3", "/opt/dli/runner.py"],
+        "user": "10001:10001",
+        "working_dir": "/tmp",
+        "environment": dict(SANDBOX_ENV),
+        "labels": {LABEL: "1", OWNER_LABEL: owner_tag()},
+        "stdin_open": True,
+        "tty": False,
+        "network_mode": "none",
+        "read_only": True,
+        "tmpfs": {"/tmp": "rw,noexec,nosuid,nodev,size=24m"},
+        "shm_size": "1m",
+        "mem_limit": f"{memory_mb}m",
+        "memswap_limit": f"{memory_mb}m",
+        "nano_cpus": int(settings.sandbox_cpus * 1e9),
+        "pids_limit": settings.sandbox_pids,
+        "ulimits": [
+            Ulimit(name="nofile", soft=64, hard=64),
+            Ulimit(name="fsize", soft=FSIZE_BYTES, hard=FSIZE_BYTES),
+            Ulimit(name="core", soft=0, hard=0),
+        ],
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges"],
+        "log_config": LogConfig(type="none"),
+        "ipc_mode": "private",
+    }
+    if settings.sandbox_runtime:
+        config["runtime"] = settings.sandbox_runtime
+    return config
+
+
+@dataclass
+class RawRun:
+    """What came back from a container, before the host makes sense of it."""
+
+    frames: list[tuple[dict[str, Any], list[Any]]] = field(default_factory=list)
+    stderr: bytes = b""
+    timed_out: bool = False
+    oom_killed: bool = False
+    exit_code: int | None = None
+    protocol_error: str = ""
+    seconds: float = 0.0
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
+    data = bytearray()
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return bytes(data)
+
+
+def serve_one_job(
+    client: docker.DockerClient,
+    container: Container,
+    job: bytes,
+    *,
+    wall_seconds: float,
+    max_result_bytes: int,
+) -> RawRun:
+    """Send the job to a started container and read until it exits or the wall clock runs out.
+
+    The caller removes the container afterwards, whatever happens here.
+    """
+    run = RawRun()
+    reader = FrameReader(max_result_bytes)
+    attach = client.api.attach_socket(
+        container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+    )
+    sock: socket.socket = attach._sock
+    killed = threading.Event()
+
+    def kill() -> None:
+        killed.set()
+        with contextlib.suppress(docker.errors.APIError):
+            container.kill()
+
+    started = time.monotonic()
+    timer = threading.Timer(wall_seconds + WALL_MARGIN_S, kill)
+    timer.daemon = True
+    timer.start()
+    try:
+        sock.sendall(job)
+        while True:
+            head = _recv_exact(sock, 8)
+            if head is None:
+                break
+            stream, size = head[0], struct.unpack(">I", head[4:])[0]
+            data = _recv_exact(sock, size)
+            if data is None:
+                break
+            if stream == 1 and not run.protocol_error:
+                try:
+                    run.frames.extend(reader.feed(data))
+                except ProtocolError as exc:
+                    run.protocol_error = str(exc)
+                    kill()
+            elif stream == 2 and len(run.stderr) < STDERR_CAP:
+                run.stderr += data[: STDERR_CAP - len(run.stderr)]
+    except OSError:
+        pass  # the container went away mid-stream; its state below says why
+    finally:
+        timer.cancel()
+        run.seconds = time.monotonic() - started
+        with contextlib.suppress(OSError):
+            sock.close()
+    run.timed_out = killed.is_set() and not run.protocol_error
+    try:
+        state = client.api.inspect_container(container.id)["State"]
+        if state.get("Running"):
+            kill()
+            state = client.api.inspect_container(container.id)["State"]
+        run.oom_killed = bool(state.get("OOMKilled"))
+        run.exit_code = state.get("ExitCode")
+    except docker.errors.APIError:
+        pass
+    return run
+
+
+def remove(container: Container) -> None:
+    try:
+        container.remove(force=True)
+    except docker.errors.NotFound:
+        pass
+    except docker.errors.APIError:
+        pass

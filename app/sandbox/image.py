@@ -1,0 +1,124 @@
+"""Build the sandbox image. Tagged with a hash of its contents: a changed runner is a new image.
+
+Where a container registry answers, `sandbox/Dockerfile` builds from the slim Python image. Where none
+does (offline machines, our CI), the same layout is built on a base made from Debian's packages with
+debootstrap and `docker import`.
+"""
+
+import contextlib
+import hashlib
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import docker
+
+from app.config import ROOT, Settings
+
+SANDBOX_DIR = ROOT / "sandbox"
+CONTEXT_FILES = {
+    "Dockerfile": SANDBOX_DIR / "Dockerfile",
+    "Dockerfile.offline": SANDBOX_DIR / "Dockerfile.offline",
+    "runner.py": SANDBOX_DIR / "runner.py",
+    "casekit.py": ROOT / "app" / "judge" / "casekit.py",
+}
+REGISTRY_BASE = "python:3.11-slim"
+OFFLINE_BASE = "dli-sandbox-base:bookworm"
+PULL_TIMEOUT_S = 20.0
+
+
+def image_tag(settings: Settings) -> str:
+    digest = hashlib.sha256()
+    for name, path in sorted(CONTEXT_FILES.items()):
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{settings.sandbox_image}:{digest.hexdigest()[:12]}"
+
+
+def _has_image(client: docker.DockerClient, name: str) -> bool:
+    try:
+        client.images.get(name)
+        return True
+    except docker.errors.ImageNotFound:
+        return False
+
+
+def _registry_answers(client: docker.DockerClient) -> bool:
+    """Try to pull the slim base, giving up quickly: an offline daemon can hang on DNS."""
+    if _has_image(client, REGISTRY_BASE):
+        return True
+    outcome: list[bool] = []
+
+    def pull() -> None:
+        try:
+            client.images.pull(REGISTRY_BASE)
+            outcome.append(True)
+        except Exception:
+            outcome.append(False)
+
+    worker = threading.Thread(target=pull, daemon=True)
+    worker.start()
+    worker.join(PULL_TIMEOUT_S)
+    return bool(outcome and outcome[0])
+
+
+def _build_offline_base(client: docker.DockerClient, log: Callable[[str], None]) -> None:
+    if _has_image(client, OFFLINE_BASE):
+        return
+    if shutil.which("debootstrap") is None:
+        raise RuntimeError(
+            "no registry answers and debootstrap is missing: apt-get install debootstrap"
+        )
+    with tempfile.TemporaryDirectory(prefix="dli-rootfs-") as tmp:
+        rootfs, tarball = Path(tmp) / "rootfs", Path(tmp) / "rootfs.tar"
+        log("building a Debian base with debootstrap (about a minute)")
+        subprocess.run(
+            [
+                "debootstrap",
+                "--variant=minbase",
+                "--include=python3,python3-numpy",
+                "bookworm",
+                str(rootfs),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        # Package caches and docs are dead weight in every sandbox.
+        for junk in (
+            "var/cache/apt/archives",
+            "var/lib/apt/lists",
+            "usr/share/doc",
+            "usr/share/man",
+        ):
+            shutil.rmtree(rootfs / junk, ignore_errors=True)
+        subprocess.run(["tar", "-C", str(rootfs), "-cf", str(tarball), "."], check=True)
+        repository, tag = OFFLINE_BASE.split(":")
+        client.api.import_image(src=str(tarball), repository=repository, tag=tag)
+
+
+def build_image(settings: Settings, force: bool = False, log: Callable[[str], None] = print) -> str:
+    tag = image_tag(settings)
+    client = docker.from_env(timeout=600)
+    if _has_image(client, tag) and not force:
+        log(f"sandbox image {tag} is up to date")
+        return tag
+    if _registry_answers(client):
+        dockerfile = "Dockerfile"
+        log(f"a registry answers: building {tag} from sandbox/Dockerfile ({REGISTRY_BASE})")
+    else:
+        dockerfile = "Dockerfile.offline"
+        log(f"no registry answers: building {tag} on a Debian base made with debootstrap")
+        _build_offline_base(client, log)
+    with tempfile.TemporaryDirectory(prefix="dli-sandbox-") as context:
+        for name, path in CONTEXT_FILES.items():
+            shutil.copy(path, Path(context) / name)
+        client.images.build(path=context, dockerfile=dockerfile, tag=tag, rm=True, pull=False)
+    log(f"built sandbox image {tag}")
+    for old in client.images.list(name=settings.sandbox_image):
+        if tag not in old.tags:
+            # An image still used by a container stays; the next build tries again.
+            with contextlib.suppress(docker.errors.APIError):
+                client.images.remove(old.id, force=False)
+    return tag

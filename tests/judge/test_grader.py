@@ -1,0 +1,189 @@
+"""Verdict logic on the host, fed with what a sandbox could return (no Docker needed here).
+
+The real sandbox is exercised in tests/sandbox and tests/judge/test_hostile.py.
+"""
+
+import time
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from app.catalog.loader import load_problem
+from app.judge.grader import compile_check, grade, judge
+from app.judge.problem import graded_problem
+from app.models import Verdict
+from app.sandbox import CaseRun, Limits, SandboxResult
+from tests.conftest import problems_dir
+
+SPEC = load_problem(problems_dir() / "softmax-cross-entropy")
+PROBLEM = graded_problem(SPEC)
+REFERENCE = (SPEC.path / "reference.py").read_text()
+
+
+def result(cases: list[CaseRun], status: str = "ok", **kw) -> SandboxResult:  # type: ignore[no-untyped-def]
+    fields = {
+        "status": status,
+        "cases": cases,
+        "import_error": None,
+        "stdout": "",
+        "stderr": "",
+        "stdout_truncated": False,
+        "stderr_truncated": False,
+        "detail": "",
+        "seconds": 0.1,
+    }
+    fields.update(kw)
+    return SandboxResult(**fields)
+
+
+def run_in_process(source: str, names: list[str]) -> list[CaseRun]:
+    module = ModuleType("solution")
+    exec(compile(source, "solution.py", "exec"), module.__dict__)
+    by_name = {c.name: c for c in PROBLEM.cases}
+    runs = []
+    for name in names:
+        started = time.perf_counter()
+        try:
+            outputs, error = by_name[name].execute(module), None
+        except Exception as exc:
+            outputs, error = (
+                None,
+                {"type": type(exc).__name__, "message": str(exc), "traceback": ""},
+            )
+        runs.append(CaseRun(name, time.perf_counter() - started, outputs, error))
+    return runs
+
+
+class InProcessSandbox:
+    """Stands in for the Docker sandbox: same inputs and outputs, no isolation."""
+
+    def run(self, solution: str, program: str, cases: list[str], limits: Limits) -> SandboxResult:
+        return result(run_in_process(solution, cases))
+
+
+def names(mode: str) -> list[str]:
+    return [c.name for c in PROBLEM.selected(mode)]
+
+
+def test_reference_is_accepted_and_samples_carry_details() -> None:
+    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=InProcessSandbox())  # type: ignore[arg-type]
+    assert graded.verdict == Verdict.accepted
+    assert graded.passed == len(PROBLEM.cases)
+    samples = [c for c in graded.cases if not c.hidden]
+    assert samples and all(
+        c.details and {"inputs", "expected", "got"} <= set(c.details) for c in samples
+    )
+    assert all(c.details is None for c in graded.cases if c.hidden)
+
+
+def test_run_mode_grades_only_the_samples() -> None:
+    graded = grade(SPEC, REFERENCE, mode="run", sandbox=InProcessSandbox())  # type: ignore[arg-type]
+    assert [c.name for c in graded.cases] == names("run")
+    assert all(not c.hidden for c in graded.cases)
+
+
+def test_each_mutant_is_a_wrong_answer_or_runtime_error() -> None:
+    for path in sorted((SPEC.path / "mutants").glob("*.py")):
+        graded = grade(SPEC, path.read_text(), mode="submit", sandbox=InProcessSandbox())  # type: ignore[arg-type]
+        assert graded.verdict in (Verdict.wrong_answer, Verdict.runtime_error), path.name
+        failing = [c for c in graded.cases if not c.passed]
+        assert failing and all(c.diagnostic for c in failing)
+
+
+def test_hidden_failures_never_reveal_expected_values() -> None:
+    wrong = (SPEC.path / "mutants" / "no_max_shift.py").read_text()
+    graded = grade(SPEC, wrong, mode="submit", sandbox=InProcessSandbox())  # type: ignore[arg-type]
+    hidden = next(c for c in graded.cases if c.name == "huge_logits")
+    assert not hidden.passed and hidden.details is None
+    assert "(this case probes:" in hidden.diagnostic
+
+
+def test_compile_errors_are_found_before_the_sandbox() -> None:
+    assert compile_check("def f(:\n", ["f"]) == "line 1: invalid syntax"
+    assert "define `softmax_cross_entropy`" in (
+        compile_check("x = 1\n", ["softmax_cross_entropy"]) or ""
+    )
+    assert compile_check("from numpy import exp as f\n", ["f"]) is None
+    assert compile_check("if True:\n    def f():\n        pass\n", ["f"]) is None
+    assert compile_check("f = lambda: 0\n", ["f"]) is None
+    assert "larger than" in (compile_check("#" * (300 * 1024), ["f"]) or "")
+    graded = grade(SPEC, "def nope(:", mode="submit", sandbox=None)
+    assert graded.verdict == Verdict.compile_error
+
+
+def test_sandbox_statuses_map_to_verdicts_and_keep_partial_results() -> None:
+    done = run_in_process(REFERENCE, names("submit")[:2])
+    for status, verdict in [
+        ("timeout", Verdict.time_limit_exceeded),
+        ("memory", Verdict.memory_limit_exceeded),
+        ("output_limit", Verdict.output_limit_exceeded),
+        ("crashed", Verdict.runtime_error),
+        ("protocol_error", Verdict.runtime_error),
+    ]:
+        graded = judge(PROBLEM, "submit", result(done, status, detail=f"{status} happened"))
+        assert graded.verdict == verdict
+        assert [c.passed for c in graded.cases[:2]] == [True, True]
+        assert all(c.diagnostic.startswith("not run:") for c in graded.cases[2:])
+
+
+def test_fewer_results_than_cases_is_not_accepted() -> None:
+    # A submission that ends the runner early after forging results for some cases.
+    partial = run_in_process(REFERENCE, names("submit")[:3])
+    graded = judge(PROBLEM, "submit", result(partial))
+    assert graded.verdict == Verdict.runtime_error
+
+
+def test_outputs_built_to_break_the_checker_are_a_wrong_answer() -> None:
+    runs = run_in_process(REFERENCE, names("submit"))
+    runs[0].outputs = {"loss": {"nested": [object]}, "dlogits": "not an array"}
+    graded = judge(PROBLEM, "submit", result(runs))
+    assert graded.verdict == Verdict.wrong_answer
+    assert graded.cases[0].diagnostic
+
+
+def test_import_errors_and_memory_errors() -> None:
+    failing = {"type": "ZeroDivisionError", "message": "division by zero", "traceback": "line 3"}
+    graded = judge(PROBLEM, "submit", result([], import_error=failing))
+    assert graded.verdict == Verdict.runtime_error and "ZeroDivisionError" in graded.detail
+    runs = run_in_process(REFERENCE, names("submit"))
+    runs[1] = CaseRun(
+        runs[1].name, 0.1, None, {"type": "MemoryError", "message": "", "traceback": ""}
+    )
+    assert judge(PROBLEM, "submit", result(runs)).verdict == Verdict.memory_limit_exceeded
+
+
+def test_our_failures_are_internal_errors() -> None:
+    class Broken:
+        def run(self, *args: object) -> SandboxResult:
+            raise RuntimeError("docker went away")
+
+    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=Broken())  # type: ignore[arg-type]
+    assert graded.verdict == Verdict.internal_error
+    assert "not your fault" in graded.detail
+    assert grade(SPEC, REFERENCE, mode="submit", sandbox=None).verdict == Verdict.internal_error
+
+
+@pytest.mark.parametrize("slug", sorted(p.name for p in problems_dir().iterdir() if p.is_dir()))
+def test_alternative_solutions_are_accepted_in_process(slug: str) -> None:
+    spec = load_problem(problems_dir() / slug)
+    for path in sorted((spec.path / "solutions").glob("*.py")):
+        module = ModuleType("solution")
+        exec(compile(path.read_text(), str(path), "exec"), module.__dict__)
+        problem = graded_problem(spec)
+        for case in problem.cases:
+            got = case.execute(module)
+            from app.judge.casekit import compare
+
+            message = (
+                case.check(got, problem.expected(case), case.make_inputs())
+                if case.check
+                else compare(case, got, problem.expected(case))
+            )
+            assert message is None, f"{path.name} {case.name}: {message}"
+
+
+def test_reference_outputs_are_cached_per_version() -> None:
+    case = PROBLEM.cases[0]
+    assert PROBLEM.expected(case) is PROBLEM.expected(case)
+    assert graded_problem(load_problem(Path(SPEC.path))) is PROBLEM
