@@ -113,8 +113,10 @@ def load(name: str, source: str, filename: str) -> types.ModuleType:
 
 def captured(path: str, limit: int) -> tuple[str, bool, int]:
     try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as f:
+        # O_NOFOLLOW: the candidate may have swapped the file for a symlink.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as f:
+            size = os.fstat(fd).st_size
             data = f.read(limit)
     except OSError:
         return "", False, 0

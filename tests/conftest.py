@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import docker
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -22,6 +23,8 @@ from app.db import make_engine, make_sessionmaker
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import Base
+from app.sandbox import Sandbox
+from app.sandbox.image import build_image
 
 IN_CI = bool(os.environ.get("CI"))
 PG_URL = os.environ.get("DLI_TEST_DATABASE_URL")
@@ -118,3 +121,25 @@ def register(client: TestClient, username: str, password: str = "correct horse")
 
 def problems_dir() -> Path:
     return ROOT / "problems"
+
+
+def docker_answers() -> bool:
+    try:
+        docker.from_env(timeout=5).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def sandbox_settings() -> Settings:
+    return Settings(env="test", sandbox_pool_size=2)
+
+
+@pytest.fixture(scope="session")
+def sandbox(sandbox_settings: Settings) -> Iterator[Sandbox]:
+    require_or_skip(docker_answers(), "no Docker engine answers")
+    build_image(sandbox_settings, log=lambda _: None)
+    box = Sandbox(sandbox_settings)
+    yield box
+    box.close()

@@ -68,7 +68,7 @@ def _error_line(error: dict[str, str]) -> str:
     return f"{error.get('type', 'Error')}: {message}"[:500]
 
 
-def _judge_case(problem: GradedProblem, case: Case, run: CaseRun, mode: str) -> CaseReport:
+def _judge_case(problem: GradedProblem, case: Case, run: CaseRun) -> CaseReport:
     report = CaseReport(name=case.name, hidden=not case.sample, passed=False, seconds=run.seconds)
     expected = problem.expected(case)
     got: dict[str, Any] | None = run.outputs
@@ -125,7 +125,7 @@ def judge(problem: GradedProblem, mode: str, run: SandboxResult) -> GradeResult:
         seconds=run.seconds,
         detail=run.detail if run.status != "ok" else "",
     )
-    if run.import_error is not None:
+    if run.import_error is not None and run.status == "ok":
         result.verdict = (
             Verdict.memory_limit_exceeded
             if run.import_error.get("type") == "MemoryError"
@@ -139,7 +139,7 @@ def judge(problem: GradedProblem, mode: str, run: SandboxResult) -> GradeResult:
     runs = {r.name: r for r in run.cases}
     for case in selected:
         if case.name in runs:
-            result.cases.append(_judge_case(problem, case, runs[case.name], mode))
+            result.cases.append(_judge_case(problem, case, runs[case.name]))
         else:
             why = "not run: " + (run.detail or "the sandbox stopped early")
             result.cases.append(CaseReport(case.name, not case.sample, False, why))

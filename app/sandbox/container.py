@@ -115,6 +115,8 @@ def serve_one_job(
         container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
     )
     sock: socket.socket = attach._sock
+    # A safety net only: the kill timer below normally ends the stream long before this.
+    sock.settimeout(wall_seconds + 60)
     killed = threading.Event()
 
     def kill() -> None:

@@ -187,3 +187,15 @@ def test_reference_outputs_are_cached_per_version() -> None:
     case = PROBLEM.cases[0]
     assert PROBLEM.expected(case) is PROBLEM.expected(case)
     assert graded_problem(load_problem(Path(SPEC.path))) is PROBLEM
+
+
+def test_without_docker_a_submission_gets_a_clear_sandbox_unavailable(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from app.config import Settings
+    from app.sandbox import Sandbox, SandboxUnavailable
+
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    with pytest.raises(SandboxUnavailable, match="no Docker engine answers"):
+        Sandbox(Settings(env="test"))
+    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=None)
+    assert graded.verdict == Verdict.internal_error
+    assert graded.detail.startswith("sandbox unavailable")

@@ -1,0 +1,209 @@
+"""Hostile submissions against the real sandbox: each gets the right verdict, the host is untouched,
+and the next submission is graded normally."""
+
+import os
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from app.models import Verdict
+
+# Prepended to the reference so that only the attack decides the outcome.
+ATTACKS = {
+    "fork_bomb": (
+        "import os\nwhile True:\n    os.fork()\n",
+        {Verdict.runtime_error, Verdict.time_limit_exceeded, Verdict.memory_limit_exceeded},
+    ),
+    "thread_bomb": (
+        "import threading, time\nwhile True:\n"
+        "    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
+        {Verdict.runtime_error, Verdict.time_limit_exceeded},
+    ),
+    "list_memory_bomb": (
+        "hog = []\nwhile True:\n    hog.append(bytearray(1 << 20))\n",
+        {Verdict.memory_limit_exceeded},
+    ),
+    "numpy_memory_bomb": (
+        "import numpy as np\nhog = np.ones((64, 1 << 20))\n",  # 512 MB, over the 128 MB limit
+        {Verdict.memory_limit_exceeded},
+    ),
+    "impossible_allocation": (
+        "import numpy as np\nhog = np.ones(1 << 50)\n",
+        {Verdict.memory_limit_exceeded},
+    ),
+    "cpu_spin": ("while True:\n    pass\n", {Verdict.time_limit_exceeded}),
+    "sleep": ("import time\ntime.sleep(60)\n", {Verdict.time_limit_exceeded}),
+    "clock_busy_wait": (
+        "import time\nt = time.time()\nwhile time.time() - t < 60:\n    pass\n",
+        {Verdict.time_limit_exceeded},
+    ),
+    "huge_file": (
+        "with open('/tmp/big', 'wb') as f:\n    f.write(b'x' * (200 << 20))\n",
+        {Verdict.runtime_error, Verdict.memory_limit_exceeded},
+    ),
+    "many_small_files": (
+        "for i in range(200000):\n    open(f'/tmp/f{i}', 'w').write('x')\n",
+        # tmpfs pages are charged to the container's memory: whichever limit comes first ends it.
+        {Verdict.runtime_error, Verdict.time_limit_exceeded, Verdict.memory_limit_exceeded},
+    ),
+    "write_root_filesystem": (
+        "open('/opt/dli/runner.py', 'w').write('hacked')\n",
+        {Verdict.runtime_error},
+    ),
+    "exec_from_tmp": (
+        "import os, subprocess\nopen('/tmp/x.sh', 'w').write('#!/bin/sh\\necho hi\\n')\n"
+        "os.chmod('/tmp/x.sh', 0o755)\nsubprocess.run(['/tmp/x.sh'], check=True)\n",
+        {Verdict.runtime_error},
+    ),
+    "network_by_name": (
+        "import socket\nsocket.create_connection(('pypi.org', 443), timeout=2)\n",
+        {Verdict.runtime_error},
+    ),
+    "network_by_ip": (
+        "import socket\nsocket.create_connection(('1.1.1.1', 53), timeout=2)\n",
+        {Verdict.runtime_error},
+    ),
+    "exit_early": ("import os\nos._exit(0)\n", {Verdict.runtime_error}),
+    "kill_the_runner": (
+        "import os, signal\nos.kill(1, signal.SIGKILL)\nos.kill(os.getpid(), signal.SIGSEGV)\n",
+        # The runner is PID 1 in its container, which the kernel shields from its own signals: the
+        # attack may do nothing, and then the (correct) functions are graded as they are.
+        {Verdict.runtime_error, Verdict.accepted},
+    ),
+    "system_exit": ("raise SystemExit(0)\n", {Verdict.runtime_error}),
+    "loop_at_import": (
+        "import itertools\nfor _ in itertools.count():\n    pass\n",
+        {Verdict.time_limit_exceeded},
+    ),
+    "runaway_stdout": (
+        "import sys\nwhile True:\n    sys.stdout.write('spam ' * 1000 + '\\n')\n",
+        {Verdict.output_limit_exceeded},
+    ),
+    "deep_recursion": (
+        "import sys\nsys.setrecursionlimit(10**6)\ndef f(n):\n    return f(n + 1)\nf(0)\n",
+        {Verdict.runtime_error, Verdict.memory_limit_exceeded},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ATTACKS))
+def test_attack_gets_its_verdict_and_the_next_submission_is_fine(
+    name: str,
+    submit,
+    reference_source: str,  # type: ignore[no-untyped-def]
+) -> None:
+    code, verdicts = ATTACKS[name]
+    result = submit(code + "\n" + reference_source)
+    assert result.verdict in verdicts, (result.verdict, result.detail)
+    after = submit(reference_source)
+    assert after.verdict == Verdict.accepted, after.detail
+
+
+def test_attacks_that_must_all_fail_inside(submit, reference_source: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each probe raises if it succeeds; an accepted verdict means every probe failed."""
+    monkeypatch.setenv("DLI_SECRET_KEY", "host-secret-that-must-not-leak")
+    host_file = "/tmp/dli-host-only-file"
+    with open(host_file, "w") as f:
+        f.write("host data")
+    probes = f"""
+import ctypes, ctypes.util, os
+leaks = []
+if any("host-secret" in v for v in os.environ.values()) or any(k.startswith("DLI_") for k in os.environ):
+    leaks.append("environment")
+try:
+    if b"host-secret" in open("/proc/1/environ", "rb").read():
+        leaks.append("/proc/1/environ")
+except OSError:
+    pass
+for path in ({host_file!r}, "/var/run/docker.sock", "/work", {str(os.getcwd())!r} + "/problems"):
+    if os.path.exists(path):
+        leaks.append(path)
+if os.getuid() == 0 or os.geteuid() == 0:
+    leaks.append("running as root")
+libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+if libc.setuid(0) == 0:
+    leaks.append("setuid")
+if libc.mount(b"none", b"/tmp", b"tmpfs", 0, None) == 0:
+    leaks.append("mount")
+if libc.syscall(165, b"none", b"/mnt", b"tmpfs", 0, None) == 0:  # mount(2) on x86-64
+    leaks.append("raw mount syscall")
+if libc.unshare(0x10000000) == 0:  # CLONE_NEWUSER
+    leaks.append("unshare")
+if libc.ptrace(16, 1, 0, 0) == 0:  # PTRACE_ATTACH to the runner
+    leaks.append("ptrace")
+if leaks:
+    raise RuntimeError("escaped: " + ", ".join(leaks))
+"""
+    try:
+        result = submit(probes + "\n" + reference_source)
+    finally:
+        os.unlink(host_file)
+    assert result.verdict == Verdict.accepted, result.detail
+
+
+def test_files_do_not_survive_between_submissions(submit, reference_source: str) -> None:  # type: ignore[no-untyped-def]
+    plant = (
+        "import os\n"
+        "for d in ('/tmp', '/dev/shm', '/var/tmp', '/run/lock'):\n"
+        "    try:\n"
+        "        open(os.path.join(d, 'left-behind'), 'w').write('x')\n"
+        "    except OSError:\n"
+        "        pass\n"
+    )
+    assert submit(plant + reference_source).verdict == Verdict.accepted
+    look = (
+        "import os\n"
+        "found = [d for d in ('/tmp', '/dev/shm', '/var/tmp', '/run/lock') "
+        "if os.path.exists(os.path.join(d, 'left-behind'))]\n"
+        "if found:\n    raise RuntimeError(f'found {found}')\n"
+    )
+    result = submit(look + reference_source)
+    assert result.verdict == Verdict.accepted, result.detail
+
+
+def test_symlinks_planted_for_the_host_lead_nowhere(submit, reference_source: str) -> None:  # type: ignore[no-untyped-def]
+    plant = (
+        "import os\n"
+        "for name in ('.dli-stdout', '.dli-stderr'):\n"
+        "    p = os.path.join('/tmp', name)\n"
+        "    os.unlink(p)\n"
+        "    os.symlink('/etc/shadow', p)\n"
+        "os.symlink('/', '/tmp/root')\n"
+    )
+    result = submit(plant + reference_source)
+    assert result.verdict == Verdict.accepted, result.detail
+    assert "root:" not in result.stdout + result.stderr
+
+
+def test_runaway_stdout_is_capped_and_leaves_no_container_log(
+    submit, reference_source: str
+) -> None:  # type: ignore[no-untyped-def]
+    logs = "/var/lib/docker/containers"
+    before = _du(logs)
+    code, _ = ATTACKS["runaway_stdout"]
+    result = submit(code + reference_source)
+    assert result.verdict == Verdict.output_limit_exceeded
+    assert len(result.stdout) <= 64 * 1024 + 16 and result.stdout.startswith("spam")
+    if before is not None:
+        assert (_du(logs) or 0) - before < 1 << 20
+
+
+def _du(path: str) -> int | None:
+    if not os.path.isdir(path) or shutil.which("du") is None:
+        return None
+    out = subprocess.run(["du", "-sb", path], capture_output=True, text=True, check=False).stdout
+    return int(out.split()[0]) if out else None
+
+
+def test_twenty_hostile_submissions_at_once(submit, reference_source: str) -> None:  # type: ignore[no-untyped-def]
+    never_accepted = [n for n in sorted(ATTACKS) if Verdict.accepted not in ATTACKS[n][1]]
+    hostile = [ATTACKS[n][0] + reference_source for n in never_accepted][:20]
+    assert len(hostile) >= 18
+    good = [reference_source] * 4
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        bad_results = [pool.submit(submit, src) for src in hostile]
+        good_results = [pool.submit(submit, src) for src in good]
+        assert all(f.result().verdict == Verdict.accepted for f in good_results)
+        assert all(f.result().verdict != Verdict.accepted for f in bad_results)
