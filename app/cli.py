@@ -200,6 +200,21 @@ def cmd_sandbox_build(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_sandbox(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from app.judge.bench import bench_sandbox
+
+    spec = _spec(settings, args.problem)
+    source = (
+        Path(args.solution).read_text()
+        if args.solution
+        else (spec.path / "reference.py").read_text()
+    )
+    bench_sandbox(settings, spec, source, rounds=args.rounds, jobs=args.jobs)
+    return 0
+
+
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -243,6 +258,18 @@ def build_parser() -> argparse.ArgumentParser:
     build = ssub.add_parser("build", help="build the sandbox image if missing")
     build.add_argument("--force", action="store_true")
     build.set_defaults(handler=cmd_sandbox_build)
+
+    bench = sub.add_parser("bench", help="benchmarks").add_subparsers(
+        dest="bench_command", required=True
+    )
+    bsandbox = bench.add_parser(
+        "sandbox", help="latency and throughput: pool vs cold vs bare vs in-process"
+    )
+    bsandbox.add_argument("--problem", default="softmax-cross-entropy")
+    bsandbox.add_argument("--solution", help="a solution file (default: the problem's reference)")
+    bsandbox.add_argument("--rounds", type=int, default=20)
+    bsandbox.add_argument("--jobs", type=int, default=16)
+    bsandbox.set_defaults(handler=cmd_bench_sandbox)
 
     user = sub.add_parser("user", help="accounts").add_subparsers(
         dest="user_command", required=True

@@ -28,7 +28,9 @@ JOB_MAGIC, RESULT_MAGIC = b"DLIJ", b"DLIR"
 ARRAY_KINDS = "biuf"
 MAX_DEPTH = 32
 SOLUTION_FILE = "solution.py"
-OUT_PATH, ERR_PATH = "/tmp/.dli-stdout", "/tmp/.dli-stderr"
+# The benchmark runs this file outside a container too, with its own scratch folder.
+SCRATCH = os.environ.get("DLI_RUNNER_SCRATCH", "/tmp")
+OUT_PATH, ERR_PATH = SCRATCH + "/.dli-stdout", SCRATCH + "/.dli-stderr"
 
 
 class Unsupported(TypeError):

@@ -4,12 +4,14 @@
 serves one job in it, and destroys it; a background thread keeps the pool full.
 """
 
+import contextlib
 import logging
 import os
 import queue
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,7 @@ from app.sandbox.container import (
     OWNER_LABEL,
     TOO_MUCH_OUTPUT,
     RawRun,
+    attach,
     container_config,
     remove,
     serve_one_job,
@@ -144,6 +147,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@dataclass
+class Warm:
+    """A started container whose runner waits for its job, and its attached stdio socket."""
+
+    container: Container
+    sock: socket.socket
+
+
 class Sandbox:
     """Thread-safe; owns a pool of warm containers."""
 
@@ -169,7 +180,9 @@ class Sandbox:
         if reaped:
             log.info("removed %d stale sandbox containers", reaped)
         self.pool_size = settings.sandbox_pool_size if pool_size is None else pool_size
-        self._pool: queue.Queue[Container] = queue.Queue()
+        self._pool: queue.Queue[Warm] = queue.Queue()
+        # Used containers are destroyed off the request path; close() waits for them.
+        self._removals = ThreadPoolExecutor(2, thread_name_prefix="dli-sandbox-remove")
         self._closed = threading.Event()
         self._wanted = threading.Event()
         self._refiller: threading.Thread | None = None
@@ -180,16 +193,17 @@ class Sandbox:
             )
             self._refiller.start()
 
-    def _start(self, memory_mb: int) -> Container:
+    def _start(self, memory_mb: int) -> Warm:
         container = self.client.containers.create(
             **container_config(self.settings, self.image, memory_mb)
         )
         try:
+            sock = attach(self.client, container)
             container.start()
         except Exception:
             remove(container)
             raise
-        return container
+        return Warm(container, sock)
 
     def _refill(self) -> None:
         while not self._closed.is_set():
@@ -203,35 +217,41 @@ class Sandbox:
                     break
             self._wanted.clear()
 
-    def _take(self, memory_mb: int) -> Container:
+    def _take(self, memory_mb: int) -> Warm:
         try:
-            container = self._pool.get_nowait()
+            warm = self._pool.get_nowait()
         except queue.Empty:
             return self._start(memory_mb)
         finally:
             self._wanted.set()
         try:
             if memory_mb != DEFAULT_MEMORY_MB:
-                container.update(mem_limit=f"{memory_mb}m", memswap_limit=f"{memory_mb}m")
-            return container
+                warm.container.update(mem_limit=f"{memory_mb}m", memswap_limit=f"{memory_mb}m")
+            return warm
         except docker.errors.APIError:
-            remove(container)
+            self._discard(warm)
             return self._start(memory_mb)
 
+    def _discard(self, warm: Warm) -> None:
+        with contextlib.suppress(OSError):
+            warm.sock.close()
+        remove(warm.container)
+
     def _serve(
-        self, container: Container, solution: str, program: str, cases: list[str], limits: Limits
+        self, warm: Warm, solution: str, program: str, cases: list[str], limits: Limits
     ) -> SandboxResult:
         job = encode_job(solution, program, cases, self.settings.sandbox_output_kib * 1024)
         try:
             raw = serve_one_job(
                 self.client,
-                container,
+                warm.container,
+                warm.sock,
                 job,
                 wall_seconds=limits.wall_seconds,
                 max_result_bytes=self.settings.sandbox_result_mib << 20,
             )
         finally:
-            remove(container)
+            self._removals.submit(self._discard, warm)
         return interpret(raw, limits)
 
     def run(self, solution: str, program: str, cases: list[str], limits: Limits) -> SandboxResult:
@@ -249,6 +269,7 @@ class Sandbox:
             self._refiller.join(timeout=10)
         while True:
             try:
-                remove(self._pool.get_nowait())
+                self._discard(self._pool.get_nowait())
             except queue.Empty:
                 break
+        self._removals.shutdown(wait=True)

@@ -85,6 +85,7 @@ class RawRun:
     exit_code: int | None = None
     protocol_error: str = ""
     seconds: float = 0.0
+    finished: bool = False  # the runner sent its final frame
 
 
 def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
@@ -97,9 +98,19 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
     return bytes(data)
 
 
+def attach(client: docker.DockerClient, container: Container) -> socket.socket:
+    """The container's stdin/stdout/stderr as one socket (attached ahead of time for pooled ones)."""
+    stream = client.api.attach_socket(
+        container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+    )
+    sock: socket.socket = stream._sock
+    return sock
+
+
 def serve_one_job(
     client: docker.DockerClient,
     container: Container,
+    sock: socket.socket,
     job: bytes,
     *,
     wall_seconds: float,
@@ -111,10 +122,6 @@ def serve_one_job(
     """
     run = RawRun()
     reader = FrameReader(max_result_bytes)
-    attach = client.api.attach_socket(
-        container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
-    )
-    sock: socket.socket = attach._sock
     # A safety net only: the kill timer below normally ends the stream long before this.
     sock.settimeout(wall_seconds + 60)
     killed = threading.Event()
@@ -144,6 +151,10 @@ def serve_one_job(
                 except ProtocolError as exc:
                     run.protocol_error = str(exc)
                     kill()
+                if run.frames and run.frames[-1][0].get("kind") == "done":
+                    # The runner's last word: no need to wait for the process to exit.
+                    run.finished = True
+                    break
             elif stream == 2 and len(run.stderr) < STDERR_CAP:
                 run.stderr += data[: STDERR_CAP - len(run.stderr)]
     except OSError:
@@ -154,6 +165,8 @@ def serve_one_job(
         with contextlib.suppress(OSError):
             sock.close()
     run.timed_out = killed.is_set() and not run.protocol_error
+    if run.finished:
+        return run
     try:
         state = client.api.inspect_container(container.id)["State"]
         if state.get("Running"):

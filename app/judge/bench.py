@@ -1,0 +1,144 @@
+"""`dli bench sandbox`: submit-to-verdict latency and throughput, side by side in one run.
+
+Four ways to grade the same solution of the same problem:
+- pool:   a pre-started container from the warm pool (what production uses);
+- cold:   a fresh container per submission, started on demand (a `docker run` per job);
+- bare:   the same runner in a plain subprocess, no container at all (NOT a sandbox: a baseline);
+- inproc: the grading compute alone, in this process (the floor).
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
+
+from app.catalog.loader import ProblemSpec
+from app.config import ROOT, Settings
+from app.judge.grader import judge
+from app.judge.problem import GradedProblem, graded_problem
+from app.judge.verdicts import GradeResult
+from app.models import Verdict
+from app.sandbox import CaseRun, Limits, Sandbox, SandboxResult, interpret
+from app.sandbox.container import RawRun
+from app.sandbox.protocol import FrameReader, encode_job
+
+Runner = Callable[[str, str, list[str], Limits], SandboxResult]
+
+
+def run_bare(solution: str, program: str, cases: list[str], limits: Limits) -> SandboxResult:
+    """The container's runner as a local subprocess: same protocol, none of the isolation."""
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "app" / "judge")}
+    with tempfile.TemporaryDirectory(prefix="dli-bare-") as scratch:
+        env["DLI_RUNNER_SCRATCH"] = scratch
+        started = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "sandbox" / "runner.py")],
+            input=encode_job(solution, program, cases, 65536),
+            capture_output=True,
+            timeout=limits.wall_seconds + 5,
+            env=env,
+            check=False,
+        )
+    raw = RawRun(frames=FrameReader(64 << 20).feed(proc.stdout), stderr=proc.stderr[:65536])
+    raw.exit_code, raw.seconds = proc.returncode, time.monotonic() - started
+    return interpret(raw, limits)
+
+
+def run_in_process(problem: GradedProblem, solution: str, cases: list[str]) -> SandboxResult:
+    module = ModuleType("solution")
+    exec(compile(solution, "solution.py", "exec"), module.__dict__)
+    by_name = {c.name: c for c in problem.cases}
+    runs = []
+    for name in cases:
+        started = time.perf_counter()
+        runs.append(CaseRun(name, 0.0, by_name[name].execute(module), None))
+        runs[-1].seconds = time.perf_counter() - started
+    return SandboxResult("ok", runs, None, "", "", False, False, "", 0.0)
+
+
+def _timed(grade_once: Callable[[], GradeResult]) -> float:
+    started = time.perf_counter()
+    result = grade_once()
+    if result.verdict != Verdict.accepted:
+        raise RuntimeError(f"benchmark solution was not accepted: {result.verdict} {result.detail}")
+    return time.perf_counter() - started
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def bench_sandbox(
+    settings: Settings,
+    spec: ProblemSpec,
+    solution: str,
+    *,
+    rounds: int = 20,
+    jobs: int = 16,
+    concurrency: tuple[int, ...] = (1, 2, 4),
+    out: Callable[[str], None] = print,
+) -> dict[str, float]:
+    problem = graded_problem(spec)
+    names = [c.name for c in problem.selected("submit")]
+    limits = Limits(spec.meta.limits.wall_seconds, spec.meta.limits.memory_mb)
+    sandbox = Sandbox(settings, pool_size=max(concurrency))
+    figures: dict[str, float] = {}
+    try:
+
+        def through(runner: Runner) -> GradeResult:
+            return judge(problem, "submit", runner(solution, problem.program, names, limits))
+
+        def wait_for_warm_pool() -> None:
+            deadline = time.monotonic() + 30
+            while sandbox._pool.qsize() < sandbox.pool_size and time.monotonic() < deadline:
+                time.sleep(0.05)
+
+        paths: dict[str, Callable[[], GradeResult]] = {
+            "pool": lambda: through(sandbox.run),
+            "cold": lambda: through(sandbox.run_cold),
+            "bare": lambda: through(run_bare),
+            "inproc": lambda: judge(problem, "submit", run_in_process(problem, solution, names)),
+        }
+        out(f"latency: {rounds} sequential submissions of {spec.slug} ({len(names)} cases) each")
+        out(f"{'path':8} {'p50 ms':>9} {'p95 ms':>9}")
+        for path, grade_once in paths.items():
+            samples = []
+            for _ in range(rounds):
+                if path == "pool":
+                    wait_for_warm_pool()  # steady state at low load: the pool refilled in between
+                samples.append(_timed(grade_once))
+            figures[f"{path}_p50"] = statistics.median(samples)
+            figures[f"{path}_p95"] = _percentile(samples, 0.95)
+            out(f"{path:8} {figures[f'{path}_p50'] * 1e3:9.1f} {figures[f'{path}_p95'] * 1e3:9.1f}")
+
+        out(f"\nthroughput: {jobs} submissions at each concurrency (verdicts/s)")
+        out(f"{'workers':>7} {'pool':>8} {'cold':>8} {'ratio':>7}")
+        for workers in concurrency:
+            rates = {}
+            for path in ("pool", "cold"):
+                wait_for_warm_pool()
+                grade_once = paths[path]
+                started = time.perf_counter()
+                with ThreadPoolExecutor(workers) as executor:
+                    list(executor.map(lambda _, g=grade_once: _timed(g), range(jobs)))
+                rates[path] = jobs / (time.perf_counter() - started)
+                figures[f"{path}_rps_{workers}"] = rates[path]
+            out(
+                f"{workers:7d} {rates['pool']:8.2f} {rates['cold']:8.2f} {rates['pool'] / rates['cold']:6.2f}x"
+            )
+    finally:
+        sandbox.close()
+
+    out(
+        "\nratios (targets on 2 cores: pool/cold <= 0.25, pool/bare <= 1.0, pool/cold throughput >= 1)"
+    )
+    out(f"  pool p50 / cold p50   = {figures['pool_p50'] / figures['cold_p50']:.2f}")
+    out(f"  pool p50 / bare p50   = {figures['pool_p50'] / figures['bare_p50']:.2f}")
+    out(f"  pool p50 / inproc p50 = {figures['pool_p50'] / figures['inproc_p50']:.1f}")
+    return figures
