@@ -39,7 +39,14 @@ CASES = [
         call=both(),
         tol=TOL,
     ),
-    Case("random_rows", sample=True, seed=1, inputs=lambda rng: {"x": normal(rng, 3, 5)}, call=both(), tol=TOL),
+    Case(
+        "random_rows",
+        sample=True,
+        seed=1,
+        inputs=lambda rng: {"x": normal(rng, 3, 5)},
+        call=both(),
+        tol=TOL,
+    ),
     Case(
         "huge_positive",
         seed=2,
