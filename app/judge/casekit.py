@@ -114,6 +114,32 @@ def huge(rng: np.random.Generator, *shape: int, magnitude: float = 1e4) -> np.nd
     return rng.uniform(-1.0, 1.0, size=shape) * magnitude
 
 
+def batch(rng: np.random.Generator, n: int, *shape: int, fill: str = "normal") -> np.ndarray:
+    """An (n, *shape) float64 batch: "normal", "zeros" or "ones". n may be 0 (empty) or 1."""
+    if fill == "zeros":
+        return np.zeros((n, *shape))
+    if fill == "ones":
+        return np.ones((n, *shape))
+    return rng.normal(size=(n, *shape))
+
+
+# Learning rates at both ends of what a stable update must survive.
+EXTREME_LEARNING_RATES = (1e-8, 10.0)
+
+
+def same_twice(run: Callable[[], Any]) -> bool:
+    """Determinism check: two calls (each seeding itself) give bit-identical results."""
+    first, second = run(), run()
+    if isinstance(first, np.ndarray) or isinstance(second, np.ndarray):
+        return bool(np.array_equal(np.asarray(first), np.asarray(second), equal_nan=True))
+    if isinstance(first, list | tuple) and isinstance(second, list | tuple):
+        return len(first) == len(second) and all(
+            np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+            for a, b in zip(first, second, strict=True)
+        )
+    return bool(first == second)
+
+
 # --- finite differences ------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ container only hands back outputs as data, and the reference's outputs are compu
 
 import ast
 import logging
+import threading
 import time
 from typing import Any
 
@@ -18,6 +19,9 @@ from app.sandbox import CaseRun, Limits, Sandbox, SandboxResult, SandboxUnavaila
 
 log = logging.getLogger("dli.judge")
 MAX_SOURCE_BYTES = 256 * 1024
+# CPython 3.11's parser is not safe to call from several threads at once ("AST constructor recursion
+# depth mismatch"); grading threads take turns for the few milliseconds a parse takes.
+_PARSE_LOCK = threading.Lock()
 
 _STATUS_VERDICTS = {
     "timeout": Verdict.time_limit_exceeded,
@@ -52,7 +56,8 @@ def compile_check(source: str, entry_points: list[str]) -> str | None:
     if len(source.encode()) > MAX_SOURCE_BYTES:
         return f"the source is larger than {MAX_SOURCE_BYTES // 1024} KiB"
     try:
-        tree = ast.parse(source, filename="solution.py")
+        with _PARSE_LOCK:
+            tree = ast.parse(source, filename="solution.py")
     except SyntaxError as exc:
         return f"line {exc.lineno}: {exc.msg}"
     except ValueError as exc:  # e.g. NUL bytes

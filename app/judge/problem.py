@@ -66,6 +66,10 @@ def _load(path: Path, version: str, slug: str) -> GradedProblem:
     )
 
 
+_LOAD_LOCK = threading.Lock()
+
+
 def graded_problem(spec: ProblemSpec) -> GradedProblem:
     """Cached by folder version: an edited problem is reloaded, an unchanged one is not."""
-    return _load(spec.path, spec.version, spec.slug)
+    with _LOAD_LOCK:  # one load per version, and no concurrent compile() (see grader._PARSE_LOCK)
+        return _load(spec.path, spec.version, spec.slug)

@@ -6,12 +6,14 @@ import pytest
 from app.judge.casekit import (
     Case,
     away_from_kinks,
+    batch,
     compare,
     compare_value,
     distinct,
     fd_disagreement,
     numeric_gradient,
     relative_error,
+    same_twice,
     sample_indices,
 )
 
@@ -128,3 +130,13 @@ def test_expected_exceptions_become_an_output() -> None:
 
     with pytest.raises(KeyError):
         case.execute(other)  # type: ignore[arg-type]
+
+
+def test_batch_builders_and_determinism_check() -> None:
+    rng = np.random.default_rng(3)
+    assert batch(rng, 0, 4).shape == (0, 4)
+    assert batch(rng, 1, 2, 3).shape == (1, 2, 3)
+    assert not batch(rng, 2, 3, fill="zeros").any() and batch(rng, 2, 3, fill="ones").all()
+    assert same_twice(lambda: np.random.default_rng(7).normal(size=3))
+    assert not same_twice(lambda: np.random.default_rng().normal(size=3))
+    assert same_twice(lambda: (1.0, np.arange(3)))

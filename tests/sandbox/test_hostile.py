@@ -207,3 +207,20 @@ def test_twenty_hostile_submissions_at_once(submit, reference_source: str) -> No
         good_results = [pool.submit(submit, src) for src in good]
         assert all(f.result().verdict == Verdict.accepted for f in good_results)
         assert all(f.result().verdict != Verdict.accepted for f in bad_results)
+
+
+def test_stale_containers_of_a_dead_worker_are_reaped(sandbox) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    from app.sandbox import reap_stale
+    from app.sandbox.container import LABEL, OWNER_LABEL
+
+    dead_pid = 4_000_000  # above the kernel's pid_max: no process has it
+    stale = sandbox.client.containers.create(
+        sandbox.image, labels={LABEL: "1", OWNER_LABEL: f"{socket.gethostname()}:{dead_pid}"}
+    )
+    mine_before = {c.id for c in sandbox.client.containers.list(all=True, filters={"label": LABEL})}
+    assert reap_stale(sandbox.client) >= 1
+    left = {c.id for c in sandbox.client.containers.list(all=True, filters={"label": LABEL})}
+    assert stale.id not in left
+    assert mine_before - {stale.id} <= left  # the live pool's containers stay
