@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     sandbox_output_kib: int = 64
     sandbox_result_mib: int = 32
 
+    submissions_per_minute: int = 12
+
     queue: Literal["inline", "celery"] = "inline"
     workers: int = 2
     redis_url: str = "redis://127.0.0.1:6379/0"

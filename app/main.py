@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -12,9 +13,12 @@ from app.catalog import pages as catalog_pages
 from app.config import ROOT, Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.submissions import api as submissions_api
+from app.submissions.queue import make_queue
 from app.users import api as users_api
 from app.users import pages as users_pages
 
+MAX_BODY_BYTES = 512 * 1024
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -32,7 +36,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.queue = make_queue(settings, app.state.sessionmaker)
         yield
+        app.state.queue.close()
         engine.dispose()
 
     app = FastAPI(
@@ -55,6 +61,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     @app.middleware("http")
+    async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # Refuse oversized bodies from their declared length, before anything reads them.
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            detail = f"request bodies are limited to {MAX_BODY_BYTES >> 10} KiB"
+            return JSONResponse({"error": "payload_too_large", "detail": detail}, 413)
+        return await call_next(request)
+
+    @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response: Response = await call_next(request)
         if request.url.path not in ("/docs", "/redoc"):
@@ -64,6 +79,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(ROOT / "app" / "static")), name="static")
-    for router in (catalog_pages.router, users_pages.router, catalog_api.router, users_api.router):
+    routers = (
+        catalog_pages.router,
+        users_pages.router,
+        catalog_api.router,
+        submissions_api.router,
+        users_api.router,
+    )
+    for router in routers:
         app.include_router(router)
     return app

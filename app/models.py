@@ -185,3 +185,16 @@ class UserProblemStatus(Base):
         ForeignKey("submissions.id", ondelete="SET NULL")
     )
     last_submitted_at: Mapped[datetime | None]
+
+
+class Draft(Base):
+    """The editor's content, autosaved while the user types."""
+
+    __tablename__ = "drafts"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,10 +1,17 @@
-"""REST routes for the catalog."""
+"""REST routes for the catalog, drafts and the caller's progress."""
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
 
 from app.catalog import service
+from app.catalog.loader import cached_catalog
 from app.db import SessionDep
+from app.errors import Forbidden
+from app.judge.problem import graded_problem
+from app.judge.verdicts import preview
+from app.markdown import to_html
+from app.models import Progress
+from app.submissions import service as submissions
 from app.users.deps import ApiUser
 
 router = APIRouter(prefix="/api/v1", tags=["problems"])
@@ -21,8 +28,34 @@ class ProblemSummary(BaseModel):
     acceptance: float | None
 
 
-@router.get("/problems", response_model=list[ProblemSummary])
-def list_problems(db: SessionDep, user: ApiUser) -> list[ProblemSummary]:
+class SampleCase(BaseModel):
+    name: str
+    inputs: dict
+
+
+class ProblemDetail(ProblemSummary):
+    statement: str = Field(description="Markdown")
+    statement_html: str
+    starter: str
+    entry_points: list[str]
+    wall_seconds: float
+    memory_mb: int
+    hints: int = Field(description="how many hints GET /problems/{slug}/hints/{n} can reveal")
+    samples: list[SampleCase]
+
+
+class Draft(BaseModel):
+    code: str
+
+
+class ProgressOut(BaseModel):
+    solved: int
+    attempted: int
+    total: int
+    problems: dict[str, str]
+
+
+def _summaries(db: SessionDep, user: ApiUser) -> list[ProblemSummary]:
     view = service.question_table(db, user=user)
     return [
         ProblemSummary(
@@ -38,3 +71,72 @@ def list_problems(db: SessionDep, user: ApiUser) -> list[ProblemSummary]:
         for table in view.tables
         for row in table.rows
     ]
+
+
+@router.get("/problems", response_model=list[ProblemSummary])
+def list_problems(db: SessionDep, user: ApiUser) -> list[ProblemSummary]:
+    return _summaries(db, user)
+
+
+@router.get("/problems/{slug}", response_model=ProblemDetail)
+def get_problem(request: Request, slug: str, db: SessionDep, user: ApiUser) -> ProblemDetail:
+    service.get_problem(db, slug=slug)
+    summary = next(s for s in _summaries(db, user) if s.slug == slug)
+    spec = cached_catalog(request.app.state.settings.problems_dir)[slug]
+    samples = [c for c in graded_problem(spec).cases if c.sample]
+    return ProblemDetail(
+        **summary.model_dump(),
+        statement=spec.statement,
+        statement_html=to_html(spec.statement),
+        starter=spec.starter,
+        entry_points=spec.meta.entry_points,
+        wall_seconds=spec.meta.limits.wall_seconds,
+        memory_mb=spec.meta.limits.memory_mb,
+        hints=len(spec.meta.hints),
+        samples=[SampleCase(name=c.name, inputs=preview(c.make_inputs())) for c in samples],
+    )
+
+
+@router.get("/problems/{slug}/hints/{number}")
+def get_hint(request: Request, slug: str, number: int, db: SessionDep, user: ApiUser) -> dict:
+    service.get_problem(db, slug=slug)
+    hints = cached_catalog(request.app.state.settings.problems_dir)[slug].meta.hints
+    if not 1 <= number <= len(hints):
+        raise Forbidden(f"this question has {len(hints)} hints")
+    return {"number": number, "of": len(hints), "hint": hints[number - 1]}
+
+
+@router.get("/problems/{slug}/follow-ups")
+def get_follow_ups(request: Request, slug: str, db: SessionDep, user: ApiUser) -> list[dict]:
+    """Interview follow-ups with answers, once you have solved the question."""
+    problem = service.get_problem(db, slug=slug)
+    if service.statuses_for(db, user=user).get(problem.id) != Progress.solved:
+        raise Forbidden("Follow-ups open once you have solved this question.")
+    spec = cached_catalog(request.app.state.settings.problems_dir)[slug]
+    return [f.model_dump() for f in spec.meta.follow_ups]
+
+
+@router.get("/problems/{slug}/draft", response_model=Draft)
+def get_draft(request: Request, slug: str, db: SessionDep, user: ApiUser) -> Draft:
+    problem = service.get_problem(db, slug=slug)
+    code = submissions.get_draft(db, user_id=user.id, problem_id=problem.id)
+    spec = cached_catalog(request.app.state.settings.problems_dir)[slug]
+    return Draft(code=code if code is not None else spec.starter)
+
+
+@router.put("/problems/{slug}/draft", response_model=Draft)
+def put_draft(slug: str, body: Draft, db: SessionDep, user: ApiUser) -> Draft:
+    problem = service.get_problem(db, slug=slug)
+    submissions.save_draft(db, user_id=user.id, problem_id=problem.id, code=body.code)
+    return body
+
+
+@router.get("/me/progress", response_model=ProgressOut)
+def my_progress(db: SessionDep, user: ApiUser) -> ProgressOut:
+    rows = _summaries(db, user)
+    return ProgressOut(
+        solved=sum(r.status == "solved" for r in rows),
+        attempted=sum(r.status == "attempted" for r in rows),
+        total=len(rows),
+        problems={r.slug: r.status for r in rows},
+    )

@@ -113,3 +113,13 @@ class InlineQueue:
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=False)
         self.holder.close()
+
+
+def make_queue(settings: Settings, sessions: sessionmaker[Session]) -> JobQueue:
+    if settings.queue == "celery":
+        from app.submissions.celery_queue import CeleryQueue
+
+        return CeleryQueue(settings)
+    queue = InlineQueue(settings, sessions)
+    queue.start()
+    return queue

@@ -1,12 +1,16 @@
 """Submission services. Keyword-only, never commit: the caller owns the transaction."""
 
+import math
+from datetime import timedelta
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.errors import Invalid, PayloadTooLarge
+from app.errors import Invalid, NotFound, PayloadTooLarge, RateLimited
 from app.judge.verdicts import GradeResult
 from app.models import (
     CaseResult,
+    Draft,
     Progress,
     Submission,
     SubmissionStatus,
@@ -76,11 +80,15 @@ def create_submission(
     return submission
 
 
-def claim(db: Session, *, submission_id: int) -> Submission | None:
-    """Move a queued submission to running; None if another worker has it or it is finished."""
+def claim(db: Session, *, submission_id: int, reclaim: bool = False) -> Submission | None:
+    """Move a queued submission to running; None if another worker has it or it is finished.
+
+    `reclaim` also takes a running one: a job redelivered because its worker died mid-grade.
+    """
+    states = [SubmissionStatus.queued] + ([SubmissionStatus.running] if reclaim else [])
     moved = db.execute(
         update(Submission)
-        .where(Submission.id == submission_id, Submission.status == SubmissionStatus.queued)
+        .where(Submission.id == submission_id, Submission.status.in_(states))
         .values(status=SubmissionStatus.running, started_at=utcnow())
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
@@ -135,3 +143,64 @@ def unfinished_ids(db: Session) -> list[int]:
     )
     stmt = select(Submission.id).where(Submission.status == SubmissionStatus.queued)
     return list(db.scalars(stmt.order_by(Submission.id)))
+
+
+def check_rate(db: Session, *, user_id: int, per_minute: int) -> None:
+    """At most `per_minute` submissions in any 60 s, counted in the database (shared by processes)."""
+    since = utcnow() - timedelta(seconds=60)
+    recent = list(
+        db.scalars(
+            select(Submission.created_at)
+            .where(Submission.user_id == user_id, Submission.created_at > since)
+            .order_by(Submission.created_at)
+        )
+    )
+    if len(recent) >= per_minute:
+        wait = 60 - (utcnow() - recent[-per_minute]).total_seconds()
+        retry = max(1, math.ceil(wait))
+        raise RateLimited(
+            f"at most {per_minute} submissions a minute; try again in {retry} s",
+            headers={"Retry-After": str(retry)},
+        )
+
+
+def get_own(db: Session, *, user_id: int, submission_id: int) -> Submission:
+    """The caller's submission; someone else's is as missing as one that never existed."""
+    submission = db.get(Submission, submission_id)
+    if submission is None or submission.user_id != user_id:
+        raise NotFound("No such submission.")
+    return submission
+
+
+def case_results(db: Session, *, submission_id: int) -> list[CaseResult]:
+    stmt = select(CaseResult).where(CaseResult.submission_id == submission_id)
+    return list(db.scalars(stmt.order_by(CaseResult.position)))
+
+
+def list_own(
+    db: Session, *, user_id: int, problem_id: int | None, limit: int, before_id: int | None
+) -> list[Submission]:
+    """Newest first; `before_id` continues a previous page."""
+    stmt = select(Submission).where(Submission.user_id == user_id)
+    if problem_id is not None:
+        stmt = stmt.where(Submission.problem_id == problem_id)
+    if before_id is not None:
+        stmt = stmt.where(Submission.id < before_id)
+    return list(db.scalars(stmt.order_by(Submission.id.desc()).limit(limit)))
+
+
+def save_draft(db: Session, *, user_id: int, problem_id: int, code: str) -> Draft:
+    if len(code.encode()) > MAX_CODE_BYTES:
+        raise PayloadTooLarge(f"code is limited to {MAX_CODE_BYTES // 1024} KiB")
+    draft = db.get(Draft, {"user_id": user_id, "problem_id": problem_id})
+    if draft is None:
+        draft = Draft(user_id=user_id, problem_id=problem_id, code=code)
+        db.add(draft)
+    draft.code, draft.updated_at = code, utcnow()
+    db.flush()
+    return draft
+
+
+def get_draft(db: Session, *, user_id: int, problem_id: int) -> str | None:
+    draft = db.get(Draft, {"user_id": user_id, "problem_id": problem_id})
+    return draft.code if draft else None

@@ -1,12 +1,13 @@
 """Who is asking: the session cookie for pages, a bearer token for the API."""
 
+import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.db import SessionDep
-from app.errors import LoginRequired, Unauthorized
+from app.errors import Forbidden, LoginRequired, Unauthorized
 from app.models import User
 from app.users import service
 
@@ -31,12 +32,23 @@ def api_user(
     db: SessionDep,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
+    """A bearer token; or, for the site's own pages, the session cookie plus the CSRF header."""
     challenge = {"WWW-Authenticate": "Bearer"}
-    if creds is None:
-        raise Unauthorized("Send an API token: 'Authorization: Bearer <token>'.", headers=challenge)
-    user = service.user_for_token(db, plain=creds.credentials)
-    if user is None:
-        raise Unauthorized("That API token is not valid or was revoked.", headers=challenge)
+    if creds is not None:
+        user = service.user_for_token(db, plain=creds.credentials)
+        if user is None:
+            raise Unauthorized("That API token is not valid or was revoked.", headers=challenge)
+    else:
+        user = optional_user(request, db)
+        if user is None:
+            raise Unauthorized(
+                "Send an API token: 'Authorization: Bearer <token>'.", headers=challenge
+            )
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            expected = request.session.get("csrf")
+            sent = request.headers.get("x-csrf-token", "")
+            if not expected or not hmac.compare_digest(str(expected), sent):
+                raise Forbidden("Cookie-authenticated API calls need the X-CSRF-Token header.")
     request.state.user = user
     return user
 

@@ -1,0 +1,170 @@
+"""The submissions REST API: auth, validation, limits, ownership, pagination (queue stubbed out)."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Submission, SubmissionStatus, User, Verdict
+from app.users import service as users
+from tests.conftest import csrf_from, problems_dir, register
+
+REFERENCE = "def softmax_cross_entropy(logits, labels):\n    return 0.0, logits\n"
+
+
+class RecordingQueue:
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def enqueue(self, submission_id: int) -> None:
+        self.ids.append(submission_id)
+
+    def close(self) -> None:
+        pass
+
+
+def token_for(db: Session, name: str) -> str:
+    user = users.create_user(db, username=name, password="long enough pw")
+    _, plain = users.create_token(db, user=user, name="t")
+    db.commit()
+    return plain
+
+
+@pytest.fixture
+def api(app: FastAPI, db: Session) -> Iterator[tuple[TestClient, dict[str, str], RecordingQueue]]:
+    with TestClient(app) as client:
+        queue = RecordingQueue()
+        app.state.queue = queue
+        yield client, {"Authorization": f"Bearer {token_for(db, 'alice')}"}, queue
+
+
+def post(client: TestClient, headers: dict[str, str], **body: object):  # type: ignore[no-untyped-def]
+    payload = {"problem": "softmax-cross-entropy", "code": REFERENCE, "mode": "submit", **body}
+    return client.post("/api/v1/submissions", json=payload, headers=headers)
+
+
+def test_create_writes_the_row_before_enqueueing(api, db: Session) -> None:  # type: ignore[no-untyped-def]
+    client, headers, queue = api
+    resp = post(client, headers)
+    assert resp.status_code == 202
+    body = resp.json()
+    assert body == {"id": body["id"], "status": "queued"}
+    assert queue.ids == [body["id"]]
+    row = db.get(Submission, body["id"])
+    assert row is not None and row.status == SubmissionStatus.queued and row.code == REFERENCE
+
+
+def test_errors_use_the_one_shape(api) -> None:  # type: ignore[no-untyped-def]
+    client, headers, queue = api
+    assert post(client, {}).status_code == 401
+    assert post(client, headers, problem="nope").json()["error"] == "not_found"
+    for bad in ({"mode": "debug"}, {"code": 12}):
+        resp = post(client, headers, **bad)
+        assert resp.status_code == 422 and set(resp.json()) == {"error", "detail"}
+    raw = client.post("/api/v1/submissions", content=b"{not json", headers=headers)
+    assert raw.status_code == 422
+    too_long = post(client, headers, code="#" * (70 * 1024))
+    assert too_long.status_code == 413 and too_long.json()["error"] == "payload_too_large"
+    huge = post(client, headers, code="#" * (600 * 1024))
+    assert huge.status_code == 413
+    assert queue.ids == []
+
+
+def test_rate_limit_answers_429_with_retry_after(app: FastAPI, api) -> None:  # type: ignore[no-untyped-def]
+    client, headers, _ = api
+    app.state.settings = app.state.settings.model_copy(update={"submissions_per_minute": 3})
+    assert [post(client, headers).status_code for _ in range(3)] == [202] * 3
+    limited = post(client, headers)
+    assert limited.status_code == 429
+    assert 1 <= int(limited.headers["retry-after"]) <= 60
+    assert limited.json()["error"] == "rate_limited"
+
+
+def test_other_users_submissions_are_not_found(api, db: Session) -> None:  # type: ignore[no-untyped-def]
+    client, headers, _ = api
+    sub_id = post(client, headers).json()["id"]
+    mallory = {"Authorization": f"Bearer {token_for(db, 'mallory')}"}
+    theirs = client.get(f"/api/v1/submissions/{sub_id}", headers=mallory)
+    missing = client.get("/api/v1/submissions/999999", headers=mallory)
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.json() == missing.json()
+    assert client.get(f"/api/v1/submissions/{sub_id}", headers=headers).json()["status"] == "queued"
+
+
+def test_long_poll_is_bounded_and_returns_when_done(api, db: Session) -> None:  # type: ignore[no-untyped-def]
+    client, headers, _ = api
+    sub_id = post(client, headers).json()["id"]
+    assert client.get(f"/api/v1/submissions/{sub_id}?wait=31", headers=headers).status_code == 422
+    waited = client.get(f"/api/v1/submissions/{sub_id}?wait=0.5", headers=headers).json()
+    assert waited["status"] == "queued"
+    row = db.get(Submission, sub_id)
+    assert row is not None
+    row.status, row.verdict = SubmissionStatus.done, Verdict.wrong_answer
+    db.commit()
+    done = client.get(f"/api/v1/submissions/{sub_id}?wait=5", headers=headers).json()
+    assert done["status"] == "done" and done["verdict"] == "wrong_answer"
+
+
+def test_cursor_pagination_walks_every_submission_once(api) -> None:  # type: ignore[no-untyped-def]
+    client, headers, _ = api
+    ids = [post(client, headers, mode="run").json()["id"] for _ in range(5)]
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/api/v1/submissions", params=params, headers=headers).json()
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(ids, reverse=True)
+    filtered = client.get("/api/v1/submissions?problem=log-softmax", headers=headers).json()
+    assert filtered["items"] == []
+    assert client.get("/api/v1/submissions?cursor=abc", headers=headers).status_code == 422
+
+
+def test_problem_detail_drafts_hints_and_progress(api) -> None:  # type: ignore[no-untyped-def]
+    client, headers, _ = api
+    detail = client.get("/api/v1/problems/softmax-cross-entropy", headers=headers).json()
+    assert detail["starter"].startswith("import numpy") and detail["entry_points"]
+    assert [s["name"] for s in detail["samples"]] == ["worked_example", "small_batch"]
+    reference = (problems_dir() / "softmax-cross-entropy" / "reference.py").read_text()
+    assert reference.strip() not in str(detail)
+    assert (
+        client.get("/api/v1/problems/softmax-cross-entropy/draft", headers=headers).json()["code"]
+        == detail["starter"]
+    )
+    client.put(
+        "/api/v1/problems/softmax-cross-entropy/draft", json={"code": "x = 1\n"}, headers=headers
+    )
+    draft = client.get("/api/v1/problems/softmax-cross-entropy/draft", headers=headers).json()
+    assert draft["code"] == "x = 1\n"
+    assert (
+        "max"
+        in client.get("/api/v1/problems/softmax-cross-entropy/hints/1", headers=headers).json()[
+            "hint"
+        ]
+    )
+    assert (
+        client.get("/api/v1/problems/softmax-cross-entropy/hints/9", headers=headers).status_code
+        == 403
+    )
+    locked = client.get("/api/v1/problems/softmax-cross-entropy/follow-ups", headers=headers)
+    assert locked.status_code == 403
+    progress = client.get("/api/v1/me/progress", headers=headers).json()
+    assert progress["total"] >= 2 and progress["solved"] == 0
+
+
+def test_cookie_calls_need_the_csrf_header(app: FastAPI, db: Session) -> None:
+    with TestClient(app) as browser:
+        app.state.queue = RecordingQueue()
+        register(browser, "carol")
+        token = csrf_from(browser, "/account")
+        payload = {"problem": "softmax-cross-entropy", "code": REFERENCE, "mode": "run"}
+        assert browser.post("/api/v1/submissions", json=payload).status_code == 403
+        ok = browser.post("/api/v1/submissions", json=payload, headers={"X-CSRF-Token": token})
+        assert ok.status_code == 202
+    carol = db.scalars(select(User).where(User.username == "carol")).one()
+    assert db.scalars(select(Submission).where(Submission.user_id == carol.id)).one()
