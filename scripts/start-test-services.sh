@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install (Debian, as root) and start the services the full test suite uses, then print the
+# Install (Debian, as root) and start the services the full test suite uses (PostgreSQL, Redis,
+# Chromium for the browser tests), then print the
 # variables that point the tests at them. Usage: eval "$(scripts/start-test-services.sh)"
 set -euo pipefail
 
@@ -7,6 +8,8 @@ log() { printf 'services: %s\n' "$*" >&2; }
 
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium) # browser tests (Playwright drives it)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} with apt-get"
   export DEBIAN_FRONTEND=noninteractive

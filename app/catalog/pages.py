@@ -5,9 +5,11 @@ from fastapi.responses import Response
 
 from app.catalog import service
 from app.catalog.loader import cached_catalog
+from app.config import ROOT
 from app.db import SessionDep
 from app.markdown import to_html
 from app.models import Progress
+from app.submissions import service as submissions
 from app.users.deps import OptionalUser
 from app.web import render
 
@@ -33,10 +35,14 @@ def problem_page(request: Request, db: SessionDep, user: OptionalUser, slug: str
     problem = service.get_problem(db, slug=slug)
     spec = cached_catalog(request.app.state.settings.problems_dir)[slug]
     status = service.statuses_for(db, user=user).get(problem.id, Progress.todo)
+    draft = submissions.get_draft(db, user_id=user.id, problem_id=problem.id) if user else None
     ctx = {
         "problem": problem,
         "spec": spec,
         "statement_html": to_html(spec.statement),
         "status": status,
+        "code": spec.starter if draft is None else draft,
+        # Without the front-end bundle the page still works: a plain textarea, math as TeX.
+        "bundle": (ROOT / "app" / "static" / "dist" / "bundle.js").is_file(),
     }
     return render(request, "problem.html", ctx)
