@@ -215,6 +215,17 @@ def cmd_bench_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from app.submissions.celery_queue import run_worker
+
+    if settings.queue != "celery":
+        raise AppError(
+            "`dli worker` serves DLI_QUEUE=celery; the inline queue runs inside `dli serve`"
+        )
+    run_worker(settings)
+    return 0
+
+
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -270,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
     bsandbox.add_argument("--rounds", type=int, default=20)
     bsandbox.add_argument("--jobs", type=int, default=16)
     bsandbox.set_defaults(handler=cmd_bench_sandbox)
+
+    sub.add_parser("worker", help="a Celery grading worker (DLI_QUEUE=celery)").set_defaults(
+        handler=cmd_worker
+    )
 
     user = sub.add_parser("user", help="accounts").add_subparsers(
         dest="user_command", required=True

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     queue: Literal["inline", "celery"] = "inline"
     workers: int = 2
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # How long Redis keeps a job unacknowledged before handing it to another worker: longer than
+    # any grading takes, short enough that a killed worker's job is soon redelivered.
+    celery_visibility_s: int = 120
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> "Settings":

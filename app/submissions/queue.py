@@ -49,11 +49,15 @@ class SandboxHolder:
 
 
 def grade_submission(
-    sessions: sessionmaker[Session], holder: SandboxHolder, submission_id: int
+    sessions: sessionmaker[Session],
+    holder: SandboxHolder,
+    submission_id: int,
+    *,
+    reclaim: bool = False,
 ) -> GradeResult | None:
     """Claim, grade and record one submission. Safe to call twice for the same id."""
     with sessions() as db:
-        submission = service.claim(db, submission_id=submission_id)
+        submission = service.claim(db, submission_id=submission_id, reclaim=reclaim)
         if submission is None:
             return None
         problem = db.get(Problem, submission.problem_id)

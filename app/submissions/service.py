@@ -141,8 +141,7 @@ def unfinished_ids(db: Session) -> list[int]:
         .where(Submission.status == SubmissionStatus.running)
         .values(status=SubmissionStatus.queued, started_at=None)
     )
-    stmt = select(Submission.id).where(Submission.status == SubmissionStatus.queued)
-    return list(db.scalars(stmt.order_by(Submission.id)))
+    return queued_ids(db)
 
 
 def check_rate(db: Session, *, user_id: int, per_minute: int) -> None:
@@ -204,3 +203,8 @@ def save_draft(db: Session, *, user_id: int, problem_id: int, code: str) -> Draf
 def get_draft(db: Session, *, user_id: int, problem_id: int) -> str | None:
     draft = db.get(Draft, {"user_id": user_id, "problem_id": problem_id})
     return draft.code if draft else None
+
+
+def queued_ids(db: Session) -> list[int]:
+    stmt = select(Submission.id).where(Submission.status == SubmissionStatus.queued)
+    return list(db.scalars(stmt.order_by(Submission.id)))
