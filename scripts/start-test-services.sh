@@ -32,3 +32,14 @@ psql_admin() { su postgres -c "psql -v ON_ERROR_STOP=1 -qtAc \"$1\""; }
   psql_admin "CREATE DATABASE dli_test OWNER dli" >&2
 log "PostgreSQL $version is up"
 echo "export DLI_TEST_DATABASE_URL=postgresql+psycopg://dli:dli@127.0.0.1:5432/dli_test"
+
+# Redis, for the Celery queue tests: in-memory only.
+if ! redis-cli -p 6379 ping >/dev/null 2>&1; then
+  redis-server --daemonize yes --port 6379 --bind 127.0.0.1 --save "" --appendonly no >&2
+  for _ in $(seq 1 30); do
+    redis-cli -p 6379 ping >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+fi
+log "Redis is up"
+echo "export DLI_TEST_REDIS_URL=redis://127.0.0.1:6379/7"
