@@ -1,12 +1,14 @@
 """REST routes for the catalog, drafts and the caller's progress."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from app.catalog import service
 from app.catalog.loader import cached_catalog
 from app.db import SessionDep
-from app.errors import Forbidden
+from app.errors import Forbidden, NotFound
 from app.judge.problem import graded_problem
 from app.judge.verdicts import preview
 from app.markdown import to_html
@@ -98,11 +100,17 @@ def get_problem(request: Request, slug: str, db: SessionDep, user: ApiUser) -> P
 
 
 @router.get("/problems/{slug}/hints/{number}")
-def get_hint(request: Request, slug: str, number: int, db: SessionDep, user: ApiUser) -> dict:
+def get_hint(
+    request: Request,
+    slug: str,
+    number: Annotated[int, Path(ge=1, le=100)],
+    db: SessionDep,
+    user: ApiUser,
+) -> dict:
     service.get_problem(db, slug=slug)
     hints = cached_catalog(request.app.state.settings.problems_dir)[slug].meta.hints
     if not 1 <= number <= len(hints):
-        raise Forbidden(f"this question has {len(hints)} hints")
+        raise NotFound(f"this question has {len(hints)} hints")
     return {"number": number, "of": len(hints), "hint": hints[number - 1]}
 
 

@@ -50,14 +50,19 @@ def run_bare(solution: str, program: str, cases: list[str], limits: Limits) -> S
 
 
 def run_in_process(problem: GradedProblem, solution: str, cases: list[str]) -> SandboxResult:
+    """What the sandbox would return, computed here: no isolation, no limits (tests, baselines)."""
     module = ModuleType("solution")
     exec(compile(solution, "solution.py", "exec"), module.__dict__)
     by_name = {c.name: c for c in problem.cases}
     runs = []
     for name in cases:
         started = time.perf_counter()
-        runs.append(CaseRun(name, 0.0, by_name[name].execute(module), None))
-        runs[-1].seconds = time.perf_counter() - started
+        outputs, error = None, None
+        try:
+            outputs = by_name[name].execute(module)
+        except Exception as exc:
+            error = {"type": type(exc).__name__, "message": str(exc), "traceback": ""}
+        runs.append(CaseRun(name, time.perf_counter() - started, outputs, error))
     return SandboxResult("ok", runs, None, "", "", False, False, "", 0.0)
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request, status
 from sqlalchemy.orm import Session
 
 from app.catalog import service as catalog
-from app.db import SessionDep
+from app.db import MAX_ID, RowId, SessionDep
 from app.errors import Invalid
 from app.models import Problem, SubmissionStatus
 from app.submissions import service
@@ -49,7 +49,7 @@ def create_submission(
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
 def get_submission(
     request: Request,
-    submission_id: int,
+    submission_id: RowId,
     db: SessionDep,
     user: ApiUser,
     wait: Annotated[
@@ -82,7 +82,7 @@ def list_submissions(
     cursor: Annotated[str | None, Query(max_length=20)] = None,
 ) -> SubmissionPage:
     """Your submissions, newest first."""
-    if cursor is not None and not cursor.isdigit():
+    if cursor is not None and (not cursor.isdigit() or int(cursor) > MAX_ID):
         raise Invalid("cursor: pass the next_cursor of a previous page")
     problem_id = catalog.get_problem(db, slug=problem).id if problem else None
     rows = service.list_own(

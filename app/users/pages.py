@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.db import SessionDep
+from app.db import RowId, SessionDep
 from app.errors import AppError
 from app.users import service
 from app.users.deps import CurrentUser, OptionalUser
@@ -94,6 +94,6 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(db: SessionDep, user: CurrentUser, token_id: int) -> Response:
+def revoke_token(db: SessionDep, user: CurrentUser, token_id: RowId) -> Response:
     service.revoke_token(db, user=user, token_id=token_id)
     return RedirectResponse("/account", status_code=303)

@@ -3,15 +3,14 @@
 The real sandbox is exercised in tests/sandbox and tests/judge/test_hostile.py.
 """
 
-import time
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from app.catalog.loader import load_problem
+from app.judge import bench
 from app.judge.grader import compile_check, grade, judge
-from app.judge.problem import graded_problem
+from app.judge.problem import GradedProblem, graded_problem
 from app.models import Verdict
 from app.sandbox import CaseRun, Limits, SandboxResult
 from tests.conftest import problems_dir
@@ -38,28 +37,17 @@ def result(cases: list[CaseRun], status: str = "ok", **kw) -> SandboxResult:  # 
 
 
 def run_in_process(source: str, names: list[str]) -> list[CaseRun]:
-    module = ModuleType("solution")
-    exec(compile(source, "solution.py", "exec"), module.__dict__)
-    by_name = {c.name: c for c in PROBLEM.cases}
-    runs = []
-    for name in names:
-        started = time.perf_counter()
-        try:
-            outputs, error = by_name[name].execute(module), None
-        except Exception as exc:
-            outputs, error = (
-                None,
-                {"type": type(exc).__name__, "message": str(exc), "traceback": ""},
-            )
-        runs.append(CaseRun(name, time.perf_counter() - started, outputs, error))
-    return runs
+    return bench.run_in_process(PROBLEM, source, names).cases
 
 
 class InProcessSandbox:
     """Stands in for the Docker sandbox: same inputs and outputs, no isolation."""
 
+    def __init__(self, problem: GradedProblem = PROBLEM) -> None:
+        self.problem = problem
+
     def run(self, solution: str, program: str, cases: list[str], limits: Limits) -> SandboxResult:
-        return result(run_in_process(solution, cases))
+        return bench.run_in_process(self.problem, solution, cases)
 
 
 def names(mode: str) -> list[str]:
@@ -167,20 +155,10 @@ def test_our_failures_are_internal_errors() -> None:
 @pytest.mark.parametrize("slug", sorted(p.name for p in problems_dir().iterdir() if p.is_dir()))
 def test_alternative_solutions_are_accepted_in_process(slug: str) -> None:
     spec = load_problem(problems_dir() / slug)
+    sandbox = InProcessSandbox(graded_problem(spec))
     for path in sorted((spec.path / "solutions").glob("*.py")):
-        module = ModuleType("solution")
-        exec(compile(path.read_text(), str(path), "exec"), module.__dict__)
-        problem = graded_problem(spec)
-        for case in problem.cases:
-            got = case.execute(module)
-            from app.judge.casekit import compare
-
-            message = (
-                case.check(got, problem.expected(case), case.make_inputs())
-                if case.check
-                else compare(case, got, problem.expected(case))
-            )
-            assert message is None, f"{path.name} {case.name}: {message}"
+        graded = grade(spec, path.read_text(), mode="submit", sandbox=sandbox)  # type: ignore[arg-type]
+        assert graded.verdict == Verdict.accepted, (path.name, [c.diagnostic for c in graded.cases])
 
 
 def test_reference_outputs_are_cached_per_version() -> None:
