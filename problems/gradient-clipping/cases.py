@@ -1,0 +1,143 @@
+"""Cases for gradient-clipping: global norm, in-place updates, thresholds and non-finite norms."""
+
+import numpy as np
+from casekit import Case, normal
+
+TOL = (1e-9, 1e-12)
+
+
+def grads_of(*shapes, scale: float = 1.0):
+    def make(rng: np.random.Generator) -> dict:
+        return {"grads": [normal(rng, *s, scale=scale) for s in shapes]}
+
+    return make
+
+
+def by_norm(max_norm: float):
+    def call(mod, grads) -> dict:
+        originals = list(grads)
+        total = mod.clip_grad_norm(grads, max_norm)
+        return {
+            "norm": total,
+            "grads": originals,  # the caller's own objects: in place or not at all
+            "same_objects": all(a is b for a, b in zip(originals, grads, strict=True)),
+        }
+
+    return call
+
+
+def by_value(clip_value: float):
+    def call(mod, grads) -> dict:
+        originals = list(grads)
+        returned = mod.clip_grad_value(grads, clip_value)
+        return {"returned": returned, "grads": originals}
+
+    return call
+
+
+def raises(kind: str, threshold: float):
+    def call(mod, grads) -> dict:
+        if kind == "norm":
+            mod.clip_grad_norm(grads, threshold)
+        else:
+            mod.clip_grad_value(grads, threshold)
+        return {}
+
+    return call
+
+
+def non_finite(rng: np.random.Generator) -> dict:
+    g = normal(rng, 3, 2)
+    g[1, 0] = np.inf
+    return {"grads": [g, normal(rng, 4)]}
+
+
+CASES = [
+    Case(
+        "worked_example_norm",
+        sample=True,
+        inputs=lambda rng: {"grads": [np.array([3.0, 0.0]), np.array([[4.0]])]},
+        call=by_norm(1.0),
+        tol=TOL,
+    ),
+    Case(
+        "worked_example_value",
+        sample=True,
+        inputs=lambda rng: {"grads": [np.array([-2.0, 0.5, 3.0])]},
+        call=by_value(1.0),
+        tol=TOL,
+    ),
+    Case(
+        "global_not_per_array",
+        seed=1,
+        inputs=grads_of((4, 3), (5,), (2, 2, 2), scale=3.0),
+        call=by_norm(2.0),
+        tol=TOL,
+        note="one norm over every array, one common scale",
+    ),
+    Case(
+        "small_gradients_untouched",
+        seed=2,
+        inputs=grads_of((3, 3), (4,), scale=0.01),
+        call=by_norm(5.0),
+        tol=TOL,
+    ),
+    Case(
+        "norm_exactly_at_threshold",
+        inputs=lambda rng: {"grads": [np.array([0.6, 0.8])]},
+        call=by_norm(1.0),
+        tol=TOL,
+        note="clip only when the norm is strictly larger",
+    ),
+    Case("empty_list", inputs=lambda rng: {"grads": []}, call=by_norm(1.0), tol=TOL),
+    Case(
+        "all_zero_gradients",
+        inputs=lambda rng: {"grads": [np.zeros((3, 2)), np.zeros(0)]},
+        call=by_norm(1.0),
+        tol=TOL,
+    ),
+    Case(
+        "huge_gradients",
+        seed=3,
+        inputs=grads_of((10, 10), (7,), scale=1e150),
+        call=by_norm(1.0),
+        tol=TOL,
+        note="huge but finite gradients are scaled down to the threshold",
+    ),
+    Case(
+        "non_finite_norm",
+        seed=4,
+        inputs=non_finite,
+        call=by_norm(1.0),
+        tol=TOL,
+        note="an inf gradient: return inf, change nothing",
+    ),
+    Case(
+        "value_clip_many",
+        seed=5,
+        inputs=grads_of((6, 5), (3,), scale=2.0),
+        call=by_value(0.5),
+        tol=TOL,
+    ),
+    Case(
+        "value_clip_nothing_to_do",
+        seed=6,
+        inputs=grads_of((4,), scale=0.1),
+        call=by_value(1.0),
+        tol=TOL,
+    ),
+    Case(
+        "non_positive_max_norm",
+        seed=7,
+        inputs=grads_of((2,)),
+        call=raises("norm", 0.0),
+        raises=ValueError,
+    ),
+    Case(
+        "negative_clip_value",
+        seed=8,
+        inputs=grads_of((2,)),
+        call=raises("value", -1.0),
+        raises=ValueError,
+    ),
+]
