@@ -275,8 +275,11 @@ def _compare_array(name: str, got: Any, expected: np.ndarray, tol: Tolerance) ->
         return None
     wrong = np.argwhere(~ok)
     idx = tuple(wrong[0])
+    want, have = f"{e[idx]:.6g}", f"{g[idx]:.6g}"
+    if want == have:  # close enough to look equal at 6 digits: show the digits that differ
+        want, have = f"{e[idx]:.15g}", f"{g[idx]:.15g}"
     return (
-        f"{name}{_fmt_index(idx)}: expected {e[idx]:.6g}, got {g[idx]:.6g} "
+        f"{name}{_fmt_index(idx)}: expected {want}, got {have} "
         f"({len(wrong)} of {e.size} entries outside rtol={rtol:g}, atol={atol:g})"
     )
 
