@@ -1,0 +1,49 @@
+"""Swaps the momentum convention: running = momentum * running + (1 - momentum) * batch.
+
+Caught by: worked_example, running_statistics
+"""
+
+import numpy as np
+
+
+class BatchNorm1d:
+    def __init__(self, num_features, eps=1e-5, momentum=0.1):
+        self.eps, self.momentum = eps, momentum
+        self.gamma = np.ones(num_features)
+        self.beta = np.zeros(num_features)
+        self.running_mean = np.zeros(num_features)
+        self.running_var = np.ones(num_features)
+        self.dgamma = np.zeros(num_features)
+        self.dbeta = np.zeros(num_features)
+        self.training = True
+
+    def train(self):
+        self.training = True
+
+    def eval(self):
+        self.training = False
+
+    def forward(self, x):
+        x = np.asarray(x, dtype=np.float64)
+        if self.training:
+            n = x.shape[0]
+            if n < 2:
+                raise ValueError("training mode needs at least 2 rows per batch")
+            mean, var = x.mean(axis=0), x.var(axis=0)
+            m = self.momentum
+            self.running_mean = m * self.running_mean + (1 - m) * mean
+            self.running_var = m * self.running_var + (1 - m) * var * n / (n - 1)
+        else:
+            mean, var = self.running_mean, self.running_var
+        self.inv_std = 1.0 / np.sqrt(var + self.eps)
+        self.x_hat = (x - mean) * self.inv_std
+        self.trained = self.training
+        return self.gamma * self.x_hat + self.beta
+
+    def backward(self, dout):
+        self.dbeta = dout.sum(axis=0)
+        self.dgamma = (dout * self.x_hat).sum(axis=0)
+        if not self.trained:
+            return dout * self.gamma * self.inv_std
+        n = dout.shape[0]
+        return (self.gamma * self.inv_std / n) * (n * dout - self.dbeta - self.x_hat * self.dgamma)
