@@ -287,6 +287,14 @@ CASES = [
         note="one (full) batch per epoch, nothing dropped",
     ),
     Case(
+        "large_batches_mean_loss",
+        seed=13,
+        inputs=blobs(classes=4, dims=6, per_class=100),
+        call=fit(batch_size=100, lr=0.2),
+        check=learns(0.9),
+        note="gradients of the minibatch mean, not its sum",
+    ),
+    Case(
         "batch_of_one",
         seed=9,
         inputs=blobs(classes=2, dims=2, per_class=15, test_per_class=15),

@@ -1,6 +1,6 @@
 """Uses the summed rather than the mean minibatch loss for the gradient, so steps are batch_size times too large.
 
-Caught by: three_blobs, held_out_accuracy
+Caught by: large_batches_mean_loss
 """
 
 import numpy as np
