@@ -1,0 +1,140 @@
+"""Cases for loss-scaler: step sequences, unscaling in place across dtypes, overflow detection."""
+
+import numpy as np
+from casekit import Case
+
+EXACT = (0.0, 0.0)
+
+
+def replay(flags: list[bool], **options):
+    def call(mod) -> dict:
+        scaler = mod.DynamicLossScaler(**options)
+        scales = [scaler.scale]
+        for flag in flags:
+            scaler.update(flag)
+            scales.append(scaler.scale)
+        return {"scales": np.array(scales, dtype=float)}
+
+    return call
+
+
+def unscale(dtypes: tuple, inject=None, scale: float = 1024.0):
+    def call(mod) -> dict:
+        rng = np.random.default_rng(3)
+        grads = [(rng.normal(size=(3, 4)) * scale).astype(dt) for dt in dtypes]
+        if inject is not None:
+            grads[-1][1, 2] = inject
+        objects = list(grads)
+        scaler = mod.DynamicLossScaler(init_scale=scale)
+        found = scaler.unscale_(grads)
+        return {
+            "found_inf": found,
+            "grads": [np.nan_to_num(g.astype(np.float64), nan=123.0) for g in objects],
+            "dtypes": [str(g.dtype) for g in objects],
+        }
+
+    return call
+
+
+def refuses(**options):
+    def call(mod) -> dict:
+        mod.DynamicLossScaler(**options)
+        return {}
+
+    return call
+
+
+def no_inputs(rng):
+    return {}
+
+
+def worked(mod) -> dict:
+    s = mod.DynamicLossScaler(init_scale=8.0, growth_interval=2)
+    loss = s.scale_loss(0.5)
+    g = [np.array([8.0, 16.0], dtype=np.float16)]
+    found = s.unscale_(g)
+    scales = []
+    for flag in (False, False, True):
+        s.update(flag)
+        scales.append(s.scale)
+    return {
+        "loss": loss,
+        "found_inf": found,
+        "g": g[0].astype(np.float64),
+        "dtype": str(g[0].dtype),
+        "scales": scales,
+    }
+
+
+CASES = [
+    Case("worked_example", sample=True, inputs=no_inputs, call=worked, tol=EXACT),
+    Case(
+        "grow_and_back_off",
+        sample=True,
+        inputs=no_inputs,
+        call=replay([False] * 7 + [True] + [False] * 3, init_scale=1024.0, growth_interval=3),
+        tol=EXACT,
+    ),
+    Case(
+        "overflow_resets_the_count",
+        inputs=no_inputs,
+        call=replay(
+            [False, False, True, False, False, False, False], init_scale=64.0, growth_interval=3
+        ),
+        tol=EXACT,
+        note="after an overflow, growth waits for growth_interval new good steps",
+    ),
+    Case(
+        "growth_resets_the_count",
+        inputs=no_inputs,
+        call=replay([False] * 9, init_scale=1.0, growth_interval=3),
+        tol=EXACT,
+        note="grow once per growth_interval good steps, not on every step after the first interval",
+    ),
+    Case(
+        "interval_of_one",
+        inputs=no_inputs,
+        call=replay([False, False, True, False], init_scale=2.0, growth_interval=1),
+        tol=EXACT,
+    ),
+    Case(
+        "repeated_overflows",
+        inputs=no_inputs,
+        call=replay([True] * 6, init_scale=65536.0, backoff_factor=0.25),
+        tol=EXACT,
+    ),
+    Case("defaults", inputs=no_inputs, call=replay([False] * 2000 + [True]), tol=EXACT),
+    Case("unscale_float16", inputs=no_inputs, call=unscale((np.float16,)), tol=(1e-3, 1e-6)),
+    Case(
+        "unscale_mixed_dtypes",
+        inputs=no_inputs,
+        call=unscale((np.float32, np.float64, np.float16)),
+        tol=(1e-3, 1e-6),
+    ),
+    Case(
+        "detects_inf",
+        inputs=no_inputs,
+        call=unscale((np.float32, np.float16), inject=np.inf),
+        tol=(1e-3, 1e-6),
+    ),
+    Case(
+        "detects_negative_inf",
+        inputs=no_inputs,
+        call=unscale((np.float64,), inject=-np.inf),
+        tol=(1e-12, 0.0),
+    ),
+    Case(
+        "detects_nan",
+        inputs=no_inputs,
+        call=unscale((np.float32,), inject=np.nan),
+        tol=(1e-6, 1e-9),
+        note="nan is an overflow too",
+    ),
+    Case(
+        "backoff_not_below_one",
+        inputs=no_inputs,
+        call=refuses(backoff_factor=1.5),
+        raises=ValueError,
+    ),
+    Case("zero_interval", inputs=no_inputs, call=refuses(growth_interval=0), raises=ValueError),
+]
