@@ -211,6 +211,78 @@ def initial_scale(got, inputs):
     return None
 
 
+def init_then_train(**overrides):
+    """The initial weights (epochs = 0) and a run from them, both with the same seed."""
+
+    def call(mod, X, y, X_test, y_test) -> dict:
+        first = twice({"epochs": 0}, overrides)(mod, X, y, X_test, y_test)
+        return {
+            "init": first["a"]["params"],
+            "params": first["b"]["params"],
+            "losses": first["b"]["losses"],
+        }
+
+    return call
+
+
+def gradient_descent(params: dict, X, y, lr: float, steps: int, weight_decay: float):
+    """Plain full-batch gradient descent, as the statement defines one update (trusted, host side)."""
+    p = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
+    n, losses = len(y), []
+    for _ in range(steps):
+        pre = X @ p["W1"] + p["b1"]
+        h = np.maximum(pre, 0.0)
+        logits = h @ p["W2"] + p["b2"]
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        losses.append(float(-log_p[np.arange(n), y].mean()))
+        dlogits = np.exp(log_p)
+        dlogits[np.arange(n), y] -= 1.0
+        dlogits /= n
+        dpre = (dlogits @ p["W2"].T) * (pre > 0)
+        grads = {
+            "W1": X.T @ dpre + weight_decay * p["W1"],
+            "b1": dpre.sum(axis=0),
+            "W2": h.T @ dlogits + weight_decay * p["W2"],
+            "b2": dlogits.sum(axis=0),
+        }
+        for key in p:
+            p[key] -= lr * grads[key]
+    return p, np.array(losses)
+
+
+def full_batch_matches(lr: float, epochs: int, weight_decay: float, hidden: int = 16):
+    """With batch_size > N every epoch is one gradient step on the whole set, whatever the order:
+    replaying gradient descent from the submission's own initial weights must land on its result."""
+
+    def check(got, inputs):
+        X, y = inputs["X"], inputs["y"]
+        d, c = X.shape[1], int(y.max()) + 1
+        init = params_of({"params": got.get("init")}, d, hidden, c)
+        trained = params_of(got, d, hidden, c)
+        losses = losses_of(got, epochs)
+        want, want_losses = gradient_descent(init, X, y, lr, epochs, weight_decay)
+        for key in ("W1", "b1", "W2", "b2"):
+            close = np.isclose(trained[key], want[key], rtol=1e-7, atol=1e-10)
+            if not close.all():
+                idx = tuple(int(i) for i in np.argwhere(~close)[0])
+                return (
+                    f"after {epochs} full-batch steps from your own initial weights, {key}{list(idx)} "
+                    f"should be {want[key][idx]:.8g} (gradient descent on the mean loss"
+                    f"{' with L2 decay on W1 and W2' if weight_decay else ''}), got "
+                    f"{trained[key][idx]:.8g}: check the backward pass and the update"
+                )
+        if not np.allclose(losses, want_losses, rtol=1e-7, atol=1e-10):
+            e = int(np.argmax(np.abs(losses - want_losses)))
+            return (
+                f"losses[{e}] should be {want_losses[e]:.10g} (the mean cross-entropy, without the "
+                f"decay term, before that epoch's update), got {losses[e]:.10g}"
+            )
+        return None
+
+    return checked(check)
+
+
 def rejects(**overrides):
     def call(mod, X, y, X_test, y_test) -> dict:
         s = settings(**overrides)
@@ -307,6 +379,14 @@ CASES = [
         inputs=blobs(dims=50),
         call=fit(hidden_size=64, epochs=0),
         check=checked(initial_scale),
+    ),
+    Case(
+        "full_batch_gradient_descent",
+        seed=14,
+        inputs=blobs(classes=3, dims=4, per_class=30),
+        call=init_then_train(batch_size=1000, epochs=6, lr=0.5, weight_decay=0.01),
+        check=full_batch_matches(lr=0.5, epochs=6, weight_decay=0.01),
+        note="one full batch per epoch is exact gradient descent: every gradient is checked",
     ),
     Case("zero_batch_size", seed=11, inputs=blobs(), call=rejects(batch_size=0), raises=ValueError),
     Case(
