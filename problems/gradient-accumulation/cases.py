@@ -1,7 +1,7 @@
 """Cases for gradient-accumulation: weighting by micro-batch size, edge sizes, and a memory limit."""
 
 import numpy as np
-from casekit import Case, normal
+from casekit import Case, normal, numeric_gradient
 
 TOL = (1e-9, 1e-12)
 
@@ -22,6 +22,36 @@ def accumulate(size: int):
     def call(mod, W, b, X, y) -> dict:
         dW, db, loss = mod.accumulated_gradient(W, b, X, y, size)
         return {"dW": dW, "db": db, "loss": loss}
+
+    return call
+
+
+def with_finite_differences(size: int):
+    """dW and db against finite differences of the submission's own accumulated loss."""
+
+    def call(mod, W, b, X, y) -> dict:
+        out = accumulate(size)(mod, W.copy(), b.copy(), X, y)
+        w, bias = W.copy(), b.copy()
+
+        def loss():
+            return mod.accumulated_gradient(w, bias, X, y, size)[2]
+
+        out["_fd_dW"] = numeric_gradient(loss, w)
+        out["_fd_db"] = numeric_gradient(loss, bias)
+        return out
+
+    return call
+
+
+def inputs_untouched(size: int):
+    def call(mod, W, b, X, y) -> dict:
+        originals = [a.copy() for a in (W, b, X, y)]
+        mod.accumulated_gradient(W, b, X, y, size)
+        return {
+            "inputs_unchanged": all(
+                np.array_equal(a, o) for a, o in zip((W, b, X, y), originals, strict=True)
+            )
+        }
 
     return call
 
@@ -73,6 +103,21 @@ CASES = [
         inputs=problem(11, 4, 3, zero_weights=True),
         call=accumulate(5),
         tol=TOL,
+    ),
+    Case(
+        "gradient_check",
+        seed=10,
+        inputs=problem(13, 4, 3),
+        call=with_finite_differences(5),
+        tol=TOL,
+        note="dW and db against finite differences of your accumulated loss",
+    ),
+    Case(
+        "inputs_not_modified",
+        seed=11,
+        inputs=problem(10, 3, 4),
+        call=inputs_untouched(3),
+        note="W, b, X and y are left as they were",
     ),
     Case(
         "memory_limited",
