@@ -40,6 +40,48 @@ def run(cls: str, **options):
     return call
 
 
+def run_reused_buffers(cls: str, **options):
+    """Like a framework: one gradient buffer per parameter, overwritten in place before each step."""
+
+    def call(mod, params, grads) -> dict:
+        live = [p.copy() for p in params]
+        buffers = [np.zeros_like(p) for p in params]
+        opt = getattr(mod, cls)(list(live), **options)
+        trajectory = []
+        for step_grads in grads:
+            for buf, g in zip(buffers, step_grads, strict=True):
+                buf[...] = g
+            opt.step(buffers)
+            trajectory.append([p.copy() for p in live])
+        return {"trajectory": trajectory}
+
+    return call
+
+
+def quadratic(rng: np.random.Generator) -> dict:
+    shapes = [(4, 3), (6,)]
+    return {
+        "params": [normal(rng, *s, scale=2.0) for s in shapes],
+        "curvature": [rng.uniform(0.5, 3.0, size=s) for s in shapes],
+        "target": [normal(rng, *s) for s in shapes],
+    }
+
+
+def descend_quadratic(cls: str, steps: int, **options):
+    """Minimise sum(c * (p - t)**2 / 2): each gradient is computed from the caller's own arrays."""
+
+    def call(mod, params, curvature, target) -> dict:
+        live = [p.copy() for p in params]
+        opt = getattr(mod, cls)(list(live), **options)
+        trajectory = []
+        for _ in range(steps):
+            opt.step([c * (p - t) for p, c, t in zip(live, curvature, target, strict=True)])
+            trajectory.append([p.copy() for p in live])
+        return {"trajectory": trajectory}
+
+    return call
+
+
 def refuses(cls: str, **options):
     def call(mod, params, grads) -> dict:
         opt = getattr(mod, cls)([p.copy() for p in params], **options)
@@ -138,6 +180,30 @@ CASES = [
         inputs=problem(5, grad_scale=1e6),
         call=run("RMSprop", lr=0.001),
         tol=TOL,
+    ),
+    Case(
+        "rmsprop_zero_gradients",
+        seed=17,
+        inputs=problem(3, zero_grads=True),
+        call=run("RMSprop", lr=0.1),
+        tol=TOL,
+        note="no gradient, no movement (0 / (0 + eps), never 0 / 0)",
+    ),
+    Case(
+        "reused_grad_buffers",
+        seed=18,
+        inputs=problem(4),
+        call=run_reused_buffers("SGD", lr=0.05, momentum=0.8),
+        tol=TOL,
+        note="the caller overwrites its gradient arrays between steps: state must not alias them",
+    ),
+    Case(
+        "quadratic_feedback",
+        seed=19,
+        inputs=quadratic,
+        call=descend_quadratic("Adam", 30, lr=0.05),
+        tol=TOL,
+        note="gradients come from the caller's arrays, so the updates must land in them",
     ),
     Case(
         "negative_lr", seed=14, inputs=problem(1), call=refuses("SGD", lr=-0.1), raises=ValueError
