@@ -44,6 +44,40 @@ def refuses(**options):
     return call
 
 
+def inf_in_first_array(mod) -> dict:
+    """An inf in the first array must not stop the other arrays from being unscaled."""
+    grads = [
+        np.array([np.inf, 4.0], dtype=np.float16),
+        np.array([[8.0, -16.0]], dtype=np.float16),
+        np.array([32.0, 0.5, -2.0], dtype=np.float32),
+    ]
+    objects = list(grads)
+    found = mod.DynamicLossScaler(init_scale=4.0).unscale_(grads)
+    return {"found_inf": found, "grads": [g.astype(np.float64) for g in objects]}
+
+
+def training_replay(rng: np.random.Generator) -> dict:
+    # True gradients of growing size: some steps overflow float16 once multiplied by the scale.
+    magnitudes = np.array([1e-3, 1e-2, 0.5, 40.0, 0.1, 0.05, 0.01, 1e-3, 60.0, 1e-3, 1e-3, 1e-3])
+    return {"true_grads": [m * rng.normal(size=(4, 3)) for m in magnitudes]}
+
+
+def mixed_precision_steps(mod, true_grads) -> dict:
+    """The loop of a mixed-precision step: backward in float16 on the scaled loss, unscale_, update."""
+    # Scales stay at or below 2**15: a Python float above 65504 meets float16 differently in NumPy 1 and 2.
+    scaler = mod.DynamicLossScaler(init_scale=2.0**12, growth_interval=3)
+    scales, found, unscaled = [], [], []
+    for g in true_grads:
+        with np.errstate(over="ignore"):
+            half = [(g * scaler.scale).astype(np.float16)]
+        found_inf = scaler.unscale_(half)
+        found.append(bool(found_inf))
+        unscaled.append(np.where(np.isfinite(half[0]), half[0], 0.0).astype(np.float64))
+        scaler.update(found_inf)
+        scales.append(scaler.scale)
+    return {"found_inf": found, "scales": np.array(scales), "unscaled": unscaled}
+
+
 def no_inputs(rng):
     return {}
 
@@ -129,6 +163,21 @@ CASES = [
         call=unscale((np.float32,), inject=np.nan),
         tol=(1e-6, 1e-9),
         note="nan is an overflow too",
+    ),
+    Case(
+        "inf_in_first_array",
+        inputs=no_inputs,
+        call=inf_in_first_array,
+        tol=(1e-3, 1e-6),
+        note="after finding an inf, the remaining arrays are still unscaled",
+    ),
+    Case(
+        "mixed_precision_replay",
+        seed=21,
+        inputs=training_replay,
+        call=mixed_precision_steps,
+        tol={"scales": EXACT, "unscaled": (1e-3, 1e-6)},
+        note="float16 gradients of a scaled loss: overflow, back off, grow again",
     ),
     Case(
         "backoff_not_below_one",
