@@ -106,6 +106,24 @@ CASES = [
         tol=TOL,
     ),
     Case(
+        "far_past_the_end",
+        inputs=no_inputs,
+        call=lambda mod: {
+            "step": mod.step_decay(10**9, 0.1, step_size=1, gamma=0.5),
+            "cosine": mod.cosine_annealing(10**9, 0.1, total_steps=100, min_lr=1e-4),
+            "warmup": mod.warmup_cosine(10**9, 0.1, warmup_steps=10, total_steps=100, min_lr=1e-4),
+        },
+        tol=TOL,
+        note="a step far beyond the schedule: underflow to 0.0 for step decay, min_lr for the cosines",
+    ),
+    Case(
+        "zero_step_size",
+        inputs=no_inputs,
+        call=refuses("step_decay", 5, 0.1, 0),
+        raises=ValueError,
+        note="step_size < 1 raises ValueError (not ZeroDivisionError)",
+    ),
+    Case(
         "negative_step",
         inputs=no_inputs,
         call=refuses("step_decay", -1, 0.1, 10),
