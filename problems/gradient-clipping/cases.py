@@ -52,6 +52,39 @@ def non_finite(rng: np.random.Generator) -> dict:
     return {"grads": [g, normal(rng, 4)]}
 
 
+def with_eps(max_norm: float, eps: float):
+    def call(mod, grads) -> dict:
+        originals = list(grads)
+        total = mod.clip_grad_norm(grads, max_norm, eps=eps)
+        return {"norm": total, "grads": originals}
+
+    return call
+
+
+def with_nan(rng: np.random.Generator) -> dict:
+    g = normal(rng, 4)
+    g[2] = np.nan
+    return {"grads": [normal(rng, 2, 3, scale=10.0), g]}
+
+
+def float32_grads(rng: np.random.Generator) -> dict:
+    return {
+        "grads": [
+            normal(rng, 5, 3, scale=3.0).astype(np.float32),
+            normal(rng, 6).astype(np.float32),
+        ]
+    }
+
+
+def keeps_dtype(max_norm: float):
+    def call(mod, grads) -> dict:
+        out = by_norm(max_norm)(mod, grads)
+        out["dtypes"] = [str(g.dtype) for g in out["grads"]]
+        return out
+
+    return call
+
+
 CASES = [
     Case(
         "worked_example_norm",
@@ -111,6 +144,29 @@ CASES = [
         call=by_norm(1.0),
         tol=TOL,
         note="an inf gradient: return inf, change nothing",
+    ),
+    Case(
+        "nan_gradient",
+        seed=7,
+        inputs=with_nan,
+        call=by_norm(1.0),
+        tol=TOL,
+        note="a nan gradient: return nan, change nothing",
+    ),
+    Case(
+        "custom_eps",
+        inputs=lambda rng: {"grads": [np.array([3.0, 0.0]), np.array([[4.0]])]},
+        call=with_eps(1.0, 0.5),
+        tol=TOL,
+        note="the scale is max_norm / (total + eps) with the eps passed in",
+    ),
+    Case(
+        "float32_keeps_dtype",
+        seed=8,
+        inputs=float32_grads,
+        call=keeps_dtype(1.0),
+        tol=(1e-5, 1e-7),
+        note="float32 gradients are clipped in place and stay float32",
     ),
     Case(
         "value_clip_many",

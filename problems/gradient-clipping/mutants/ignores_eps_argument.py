@@ -1,0 +1,26 @@
+"""Hard-codes eps = 1e-6 in the scale instead of using the eps argument.
+
+Caught by: custom_eps
+"""
+
+import math
+
+import numpy as np
+
+
+def clip_grad_norm(grads, max_norm, eps=1e-6):
+    if not max_norm > 0:
+        raise ValueError("max_norm must be positive")
+    total = math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads))
+    if math.isfinite(total) and total > max_norm:
+        scale = max_norm / (total + 1e-6)
+        for g in grads:
+            g *= scale
+    return total
+
+
+def clip_grad_value(grads, clip_value):
+    if not clip_value > 0:
+        raise ValueError("clip_value must be positive")
+    for g in grads:
+        np.clip(g, -clip_value, clip_value, out=g)
