@@ -1,5 +1,7 @@
 """Browser routes: the question table and a question's page."""
 
+from pathlib import Path
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -7,6 +9,7 @@ from app.catalog import service
 from app.catalog.loader import cached_catalog
 from app.config import ROOT
 from app.db import SessionDep
+from app.errors import NotFound
 from app.markdown import to_html
 from app.models import Progress
 from app.submissions import service as submissions
@@ -14,6 +17,11 @@ from app.users.deps import OptionalUser
 from app.web import render
 
 router = APIRouter()
+
+
+def _bundle_built() -> bool:
+    # Without the front-end bundle pages still work: a plain textarea, math left as TeX.
+    return (ROOT / "app" / "static" / "dist" / "bundle.js").is_file()
 
 
 @router.get("/")
@@ -26,7 +34,12 @@ def question_table(
 ) -> Response:
     wanted = Progress(status) if status and status in Progress.__members__ else None
     view = service.question_table(db, user=user, category=category or None, status=wanted)
-    ctx = {"view": view, "category": category or "", "status": wanted.value if wanted else ""}
+    ctx = {
+        "view": view,
+        "category": category or "",
+        "status": wanted.value if wanted else "",
+        "guides": GUIDES,
+    }
     return render(request, "index.html", ctx)
 
 
@@ -42,7 +55,18 @@ def problem_page(request: Request, db: SessionDep, user: OptionalUser, slug: str
         "statement_html": to_html(spec.statement),
         "status": status,
         "code": spec.starter if draft is None else draft,
-        # Without the front-end bundle the page still works: a plain textarea, math as TeX.
-        "bundle": (ROOT / "app" / "static" / "dist" / "bundle.js").is_file(),
+        "bundle": _bundle_built(),
     }
     return render(request, "problem.html", ctx)
+
+
+GUIDES = {"pitfalls": "Common pitfalls in neural-network code", "debugging": "Debugging strategies"}
+
+
+@router.get("/guides/{name}")
+def guide(request: Request, user: OptionalUser, name: str) -> Response:
+    if name not in GUIDES:
+        raise NotFound("No such guide.")
+    source = (Path(__file__).parent / "guides" / f"{name}.md").read_text()
+    ctx = {"title": GUIDES[name], "html": to_html(source), "bundle": _bundle_built()}
+    return render(request, "guide.html", ctx)

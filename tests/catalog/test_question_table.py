@@ -120,3 +120,41 @@ def test_markdown_escapes_raw_html() -> None:
 
     out = to_html("<script>alert(1)</script> [x](javascript:alert(1))")
     assert "<script>" not in out and 'href="javascript:' not in out
+
+
+def test_guides_are_linked_from_the_table(client: TestClient) -> None:
+    html = client.get("/").text
+    for slug, heading in [("pitfalls", "Common pitfalls"), ("debugging", "Debugging strategies")]:
+        assert f'href="/guides/{slug}"' in html
+        page = client.get(f"/guides/{slug}")
+        assert page.status_code == 200 and f"<h1>{heading}" in page.text
+    assert client.get("/guides/nope").status_code == 404
+
+
+def test_all_eighteen_questions_in_the_seed_order(client: TestClient) -> None:
+    html = client.get("/").text
+    core, extended = html.split("Extended Deep Learning Coding Questions", 1)
+    core_slugs = re.findall(r'<tr data-slug="([^"]+)"', core)
+    extended_slugs = re.findall(r'<tr data-slug="([^"]+)"', extended)
+    assert core_slugs == [
+        "autograd-engine",
+        "linear-layer",
+        "softmax-cross-entropy",
+        "batchnorm",
+        "dropout",
+        "optimizers",
+        "lr-schedules",
+        "gradient-clipping",
+        "training-loop",
+    ]
+    assert extended_slugs == [
+        "log-softmax",
+        "conv2d-im2col",
+        "chunked-attention",
+        "gradient-accumulation",
+        "loss-scaler",
+        "gradient-checker",
+        "tensor-autograd",
+        "attention-backward",
+        "rnn-bptt",
+    ]
