@@ -1,3 +1,6 @@
+import numpy as np
+
+
 def attention_forward(q, k, v, mask=None):
     """softmax(q k^T / sqrt(d)) v over the last axis, with masked scores at -inf."""
     raise NotImplementedError

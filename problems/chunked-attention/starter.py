@@ -1,3 +1,4 @@
+import numpy as np
 
 
 def chunked_attention(q, k, v, chunk_size=128, causal=False):

@@ -1,3 +1,4 @@
+import numpy as np
 
 
 def conv2d_forward(x, w, b, stride=1, padding=0):

@@ -1,3 +1,6 @@
+import numpy as np
+
+
 def numerical_gradient(f, x, h=1e-5):
     """Centred differences of the scalar f at x, perturbing x in place and restoring it."""
     raise NotImplementedError

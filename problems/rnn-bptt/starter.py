@@ -1,3 +1,4 @@
+import numpy as np
 
 
 def rnn_forward(x, h0, Wx, Wh, b):

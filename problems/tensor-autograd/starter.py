@@ -1,3 +1,6 @@
+import numpy as np
+
+
 class Tensor:
     """An array that records how it was computed, so gradients can flow back through it."""
 
