@@ -13,6 +13,8 @@ from app.catalog import pages as catalog_pages
 from app.config import ROOT, Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.interviews import api as interviews_api
+from app.interviews.timer import Sweeper
 from app.submissions import api as submissions_api
 from app.submissions.queue import make_queue
 from app.users import api as users_api
@@ -37,7 +39,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.queue = make_queue(settings, app.state.sessionmaker)
+        app.state.interview_timer = Sweeper(app.state.sessionmaker).start()
         yield
+        app.state.interview_timer.close()
         app.state.queue.close()
         engine.dispose()
 
@@ -84,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         users_pages.router,
         catalog_api.router,
         submissions_api.router,
+        interviews_api.router,
         users_api.router,
     )
     for router in routers:

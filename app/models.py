@@ -147,6 +147,10 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Set for submissions made during a mock interview; they also count for practice status.
+    interview_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interviews.id", ondelete="SET NULL"), index=True
+    )
 
     user: Mapped[User] = relationship(lazy="raise")
     problem: Mapped[Problem] = relationship(lazy="raise")
@@ -198,3 +202,79 @@ class Draft(Base):
     problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id"), primary_key=True)
     code: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InterviewState(enum.StrEnum):
+    scheduled = "scheduled"
+    live = "live"
+    ended = "ended"
+
+
+class Interview(Base):
+    """A timed mock interview: a proctor, a candidate link, questions, events and a report."""
+
+    __tablename__ = "interviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proctor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    duration_s: Mapped[int]
+    allow_run: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_hidden_diagnostics: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The candidate link carries a random token; only its SHA-256 is stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    link_expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    state: Mapped[InterviewState] = mapped_column(
+        _enum(InterviewState, "interview_state"), default=InterviewState.scheduled
+    )
+    started_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    # The account that does the interview's submissions: the signed-in candidate, or a guest account.
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    notes: Mapped[str] = mapped_column(
+        Text, default=""
+    )  # the proctor's, never shown to the candidate
+    scorecard: Mapped[dict[str, Any] | None]
+    report_shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InterviewQuestion(Base):
+    __tablename__ = "interview_questions"
+    __table_args__ = (UniqueConstraint("interview_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id"))
+    hints_released: Mapped[int] = mapped_column(default=0)
+
+
+class InterviewEvent(Base):
+    """The timeline: joined, left, ran, submitted, hint released, focus lost/regained, large paste..."""
+
+    __tablename__ = "interview_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int | None]
+    data: Mapped[dict[str, Any] | None]
+
+
+class CodeSnapshot(Base):
+    __tablename__ = "code_snapshots"
+    __table_args__ = (
+        Index("ix_code_snapshots_interview_position", "interview_id", "position", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    code: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,379 @@
+"""REST routes for mock interviews: the proctor's side (/interviews) and the candidate's
+(/interview-sessions/{token}, authenticated by the link token alone)."""
+
+import secrets
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Request, status
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.catalog import service as catalog
+from app.catalog.loader import cached_catalog
+from app.db import RowId, SessionDep
+from app.errors import Forbidden
+from app.interviews import service
+from app.markdown import to_html
+from app.models import Interview, Role, Submission, User, utcnow
+from app.submissions import service as submissions
+from app.submissions.schemas import Accepted, SubmissionOut
+from app.users import service as users
+from app.users.deps import ApiUser, OptionalUser
+
+router = APIRouter(prefix="/api/v1", tags=["interviews"])
+Token = Annotated[str, Path(min_length=20, max_length=100)]
+
+
+class InterviewCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    problems: list[str] = Field(min_length=1, max_length=service.MAX_QUESTIONS)
+    duration_s: int = Field(ge=60, le=6 * 3600)
+    allow_run: bool = True
+    show_hidden_diagnostics: bool = False
+
+
+class InterviewOut(BaseModel):
+    id: int
+    title: str
+    state: str
+    duration_s: int
+    started_at: datetime | None
+    ends_at: datetime | None
+    ended_at: datetime | None
+    remaining_s: float | None
+    allow_run: bool
+    show_hidden_diagnostics: bool
+    link_revoked: bool
+    problems: list[str]
+
+
+class Created(InterviewOut):
+    candidate_link: str = Field(description="shown once: send it to the candidate")
+
+
+class EventOut(BaseModel):
+    at: datetime
+    kind: str
+    position: int | None
+    data: dict[str, Any] | None
+
+
+class ProctorView(InterviewOut):
+    notes: str
+    scorecard: dict[str, Any] | None
+    events: list[EventOut]
+    code: dict[int, str]
+    submissions: list[SubmissionOut]
+
+
+class Seconds(BaseModel):
+    seconds: int = Field(ge=1, le=3600)
+
+
+class Position(BaseModel):
+    position: int = Field(ge=0, le=service.MAX_QUESTIONS)
+
+
+class Notes(BaseModel):
+    notes: str = Field(max_length=50_000)
+
+
+class Rating(BaseModel):
+    score: int = Field(ge=1, le=4)
+    note: str = Field("", max_length=2000)
+
+
+class Scorecard(BaseModel):
+    ratings: dict[str, Rating]
+    recommendation: Literal["strong_no", "no", "yes", "strong_yes"]
+
+
+def _remaining(interview: Interview) -> float | None:
+    if interview.ends_at is None:
+        return None
+    if interview.ended_at is not None:
+        return 0.0
+    return max(0.0, (interview.ends_at - utcnow()).total_seconds())
+
+
+def _out(db: Session, interview: Interview) -> dict[str, Any]:
+    return {
+        "id": interview.id,
+        "title": interview.title,
+        "state": interview.state.value,
+        "duration_s": interview.duration_s,
+        "started_at": interview.started_at,
+        "ends_at": interview.ends_at,
+        "ended_at": interview.ended_at,
+        "remaining_s": _remaining(interview),
+        "allow_run": interview.allow_run,
+        "show_hidden_diagnostics": interview.show_hidden_diagnostics,
+        "link_revoked": interview.revoked_at is not None,
+        "problems": [p.slug for _, p in service.questions(db, interview=interview)],
+    }
+
+
+def _submissions(db: Session, interview: Interview, *, candidate_view: bool) -> list[SubmissionOut]:
+    rows = db.scalars(
+        select(Submission).where(Submission.interview_id == interview.id).order_by(Submission.id)
+    ).all()
+    slugs = {p.id: p.slug for _, p in service.questions(db, interview=interview)}
+    out = []
+    for sub in rows:
+        view = SubmissionOut.of(
+            sub, slugs.get(sub.problem_id, ""), submissions.case_results(db, submission_id=sub.id)
+        )
+        if candidate_view and not interview.show_hidden_diagnostics:
+            for case in view.cases:
+                if case.hidden:
+                    case.diagnostic = ""
+        out.append(view)
+    return out
+
+
+# --- the proctor's side ----------------------------------------------------------------------
+
+
+@router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=Created)
+def create_interview(
+    request: Request, body: InterviewCreate, db: SessionDep, user: ApiUser
+) -> Created:
+    problem_ids = [catalog.get_problem(db, slug=slug).id for slug in body.problems]
+    interview, token = service.create(
+        db,
+        proctor=user,
+        title=body.title,
+        problem_ids=problem_ids,
+        duration_s=body.duration_s,
+        allow_run=body.allow_run,
+        show_hidden_diagnostics=body.show_hidden_diagnostics,
+    )
+    link = str(request.base_url).rstrip("/") + f"/i/{token}"
+    return Created(**_out(db, interview), candidate_link=link)
+
+
+@router.get("/interviews", response_model=list[InterviewOut])
+def list_interviews(db: SessionDep, user: ApiUser) -> list[InterviewOut]:
+    return [InterviewOut(**_out(db, i)) for i in service.list_for_proctor(db, user=user)]
+
+
+@router.get("/interviews/{interview_id}", response_model=ProctorView)
+def get_interview(interview_id: RowId, db: SessionDep, user: ApiUser) -> ProctorView:
+    interview = service.for_proctor(db, user=user, interview_id=interview_id)
+    return ProctorView(
+        **_out(db, interview),
+        notes=interview.notes,
+        scorecard=interview.scorecard,
+        events=[
+            EventOut.model_validate(e, from_attributes=True)
+            for e in service.events(db, interview=interview)
+        ],
+        code=service.latest_code(db, interview=interview),
+        submissions=_submissions(db, interview, candidate_view=False),
+    )
+
+
+def _transition(db: Session, user: User, interview_id: int, change) -> InterviewOut:  # type: ignore[no-untyped-def]
+    interview = service.for_proctor(db, user=user, interview_id=interview_id)
+    change(db, interview=interview)
+    return InterviewOut(**_out(db, interview))
+
+
+@router.post("/interviews/{interview_id}/start", response_model=InterviewOut)
+def start(interview_id: RowId, db: SessionDep, user: ApiUser) -> InterviewOut:
+    """Open the interview: the candidate leaves the lobby and the clock starts."""
+    return _transition(db, user, interview_id, service.start)
+
+
+@router.post("/interviews/{interview_id}/end", response_model=InterviewOut)
+def end(interview_id: RowId, db: SessionDep, user: ApiUser) -> InterviewOut:
+    return _transition(db, user, interview_id, service.end)
+
+
+@router.post("/interviews/{interview_id}/revoke", response_model=InterviewOut)
+def revoke(interview_id: RowId, db: SessionDep, user: ApiUser) -> InterviewOut:
+    """Invalidate the candidate link."""
+    return _transition(db, user, interview_id, service.revoke)
+
+
+@router.post("/interviews/{interview_id}/extend", response_model=InterviewOut)
+def extend(interview_id: RowId, body: Seconds, db: SessionDep, user: ApiUser) -> InterviewOut:
+    interview = service.for_proctor(db, user=user, interview_id=interview_id)
+    service.extend(db, interview=interview, seconds=body.seconds)
+    return InterviewOut(**_out(db, interview))
+
+
+@router.post("/interviews/{interview_id}/hints")
+def release_hint(
+    request: Request, interview_id: RowId, body: Position, db: SessionDep, user: ApiUser
+) -> dict:
+    interview = service.for_proctor(db, user=user, interview_id=interview_id)
+    _, problem = service.question_at(db, interview=interview, position=body.position)
+    spec = cached_catalog(request.app.state.settings.problems_dir)[problem.slug]
+    released = service.release_hint(
+        db, interview=interview, position=body.position, available=len(spec.meta.hints)
+    )
+    return {"position": body.position, "released": released, "of": len(spec.meta.hints)}
+
+
+@router.put("/interviews/{interview_id}/notes")
+def put_notes(interview_id: RowId, body: Notes, db: SessionDep, user: ApiUser) -> Notes:
+    interview = service.for_proctor(db, user=user, interview_id=interview_id)
+    service.set_notes(db, interview=interview, notes=body.notes)
+    return body
+
+
+@router.put("/interviews/{interview_id}/scorecard")
+def put_scorecard(interview_id: RowId, body: Scorecard, db: SessionDep, user: ApiUser) -> dict:
+    interview = service.for_proctor(db, user=user, interview_id=interview_id)
+    ratings = {k: v.model_dump() for k, v in body.ratings.items()}
+    service.set_scorecard(
+        db, interview=interview, ratings=ratings, recommendation=body.recommendation
+    )
+    return interview.scorecard or {}
+
+
+# --- the candidate's side --------------------------------------------------------------------
+
+
+class CandidateQuestion(BaseModel):
+    position: int
+    slug: str
+    title: str
+    statement_html: str
+    starter: str
+    code: str | None
+    hints: list[str]
+
+
+class CandidateView(BaseModel):
+    title: str
+    state: str
+    remaining_s: float | None
+    duration_s: int
+    allow_run: bool
+    questions: list[CandidateQuestion]
+
+
+class CandidateCode(BaseModel):
+    code: str = Field(max_length=64 * 1024)
+
+
+class CandidateSubmit(BaseModel):
+    position: int = Field(ge=0, le=service.MAX_QUESTIONS)
+    code: str
+    mode: Literal["run", "submit"] = "submit"
+
+
+class CandidateEvent(BaseModel):
+    kind: Literal["focus_lost", "focus_regained", "large_paste", "left", "switched_question"]
+    position: int | None = Field(None, ge=0, le=service.MAX_QUESTIONS)
+    chars: int | None = Field(None, ge=0, le=10_000_000)
+
+
+def _candidate_user(db: Session, interview: Interview, signed_in: User | None) -> User:
+    """The account that owns the interview's submissions: the signed-in candidate, or a guest."""
+    if interview.candidate_id is None:
+        if signed_in is not None and signed_in.id != interview.proctor_id:
+            interview.candidate_id = signed_in.id
+        else:
+            guest = users.create_user(
+                db,
+                username=f"guest-{secrets.token_hex(6)}",
+                password=secrets.token_urlsafe(24),
+                role=Role.user,
+            )
+            interview.candidate_id = guest.id
+        service.record(db, interview=interview, kind="joined")
+    user = db.get(User, interview.candidate_id)
+    assert user is not None
+    return user
+
+
+@router.get("/interview-sessions/{token}", response_model=CandidateView)
+def candidate_view(
+    request: Request, token: Token, db: SessionDep, user: OptionalUser
+) -> CandidateView:
+    interview = service.for_candidate(db, token=token)
+    _candidate_user(db, interview, user)
+    code = service.latest_code(db, interview=interview)
+    catalog_specs = cached_catalog(request.app.state.settings.problems_dir)
+    questions = []
+    if interview.state != "scheduled":  # the lobby shows no questions before the start
+        for question, problem in service.questions(db, interview=interview):
+            spec = catalog_specs[problem.slug]
+            questions.append(
+                CandidateQuestion(
+                    position=question.position,
+                    slug=problem.slug,
+                    title=problem.title,
+                    statement_html=to_html(spec.statement),
+                    starter=spec.starter,
+                    code=code.get(question.position),
+                    hints=spec.meta.hints[: question.hints_released],
+                )
+            )
+    return CandidateView(
+        title=interview.title,
+        state=interview.state.value,
+        remaining_s=_remaining(interview),
+        duration_s=interview.duration_s,
+        allow_run=interview.allow_run,
+        questions=questions,
+    )
+
+
+@router.put("/interview-sessions/{token}/code/{position}", status_code=204)
+def save_code(
+    token: Token, position: Annotated[int, Path(ge=0, le=10)], body: CandidateCode, db: SessionDep
+) -> None:
+    interview = service.for_candidate(db, token=token)
+    service.save_snapshot(db, interview=interview, position=position, code=body.code)
+
+
+@router.post("/interview-sessions/{token}/events", status_code=204)
+def candidate_event(token: Token, body: CandidateEvent, db: SessionDep) -> None:
+    interview = service.for_candidate(db, token=token)
+    service.require_live(interview)
+    data = {"chars": body.chars} if body.chars is not None else None
+    service.record(db, interview=interview, kind=body.kind, position=body.position, data=data)
+
+
+@router.post("/interview-sessions/{token}/submissions", status_code=202, response_model=Accepted)
+def candidate_submit(
+    request: Request, token: Token, body: CandidateSubmit, db: SessionDep, user: OptionalUser
+) -> Accepted:
+    interview = service.for_candidate(db, token=token)
+    service.require_live(interview)
+    if body.mode == "run" and not interview.allow_run:
+        raise Forbidden("Run is turned off in this interview; Submit instead.")
+    candidate = _candidate_user(db, interview, user)
+    _, problem = service.question_at(db, interview=interview, position=body.position)
+    submission = submissions.create_submission(
+        db,
+        user_id=candidate.id,
+        problem_id=problem.id,
+        problem_version=problem.version,
+        code=body.code,
+        mode=body.mode,
+    )
+    submission.interview_id = interview.id
+    service.save_snapshot(db, interview=interview, position=body.position, code=body.code)
+    service.record(
+        db,
+        interview=interview,
+        kind="ran" if body.mode == "run" else "submitted",
+        position=body.position,
+        data={"submission": submission.id},
+    )
+    db.commit()
+    request.app.state.queue.enqueue(submission.id)
+    return Accepted(id=submission.id, status=submission.status.value)
+
+
+@router.get("/interview-sessions/{token}/submissions", response_model=list[SubmissionOut])
+def candidate_submissions(token: Token, db: SessionDep) -> list[SubmissionOut]:
+    interview = service.for_candidate(db, token=token)
+    return _submissions(db, interview, candidate_view=True)
