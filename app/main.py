@@ -14,6 +14,7 @@ from app.config import ROOT, Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.interviews import api as interviews_api
+from app.interviews import pages as interview_pages
 from app.interviews.timer import Sweeper
 from app.submissions import api as submissions_api
 from app.submissions.queue import make_queue
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routers = (
         catalog_pages.router,
         users_pages.router,
+        interview_pages.router,
         catalog_api.router,
         submissions_api.router,
         interviews_api.router,

@@ -198,6 +198,12 @@ def revoke(interview_id: RowId, db: SessionDep, user: ApiUser) -> InterviewOut:
     return _transition(db, user, interview_id, service.revoke)
 
 
+@router.post("/interviews/{interview_id}/share", response_model=InterviewOut)
+def share(interview_id: RowId, db: SessionDep, user: ApiUser) -> InterviewOut:
+    """Let the candidate's report include the scorecard."""
+    return _transition(db, user, interview_id, service.share)
+
+
 @router.post("/interviews/{interview_id}/extend", response_model=InterviewOut)
 def extend(interview_id: RowId, body: Seconds, db: SessionDep, user: ApiUser) -> InterviewOut:
     interview = service.for_proctor(db, user=user, interview_id=interview_id)

@@ -181,6 +181,11 @@ def revoke(db: Session, *, interview: Interview) -> Interview:
     return interview
 
 
+def share(db: Session, *, interview: Interview) -> Interview:
+    interview.report_shared = True
+    return interview
+
+
 def record(
     db: Session,
     *,

@@ -211,3 +211,24 @@ def test_timer_is_server_time_and_ends_without_any_browser(
         api.put(f"/api/v1/interview-sessions/{token}/code/0", json={"code": "late"}).status_code
         == 409
     )
+
+
+def test_candidate_events_reach_the_timeline(api: TestClient, db: Session) -> None:
+    proctor = bearer(db, "proctor1", Role.proctor)
+    created = create(api, proctor)
+    token = token_of(created["candidate_link"])
+    api.post(f"/api/v1/interviews/{created['id']}/start", headers=proctor)
+    for body in (
+        {"kind": "focus_lost"},
+        {"kind": "focus_regained"},
+        {"kind": "large_paste", "position": 0, "chars": 900},
+    ):
+        assert api.post(f"/api/v1/interview-sessions/{token}/events", json=body).status_code == 204
+    assert (
+        api.post(f"/api/v1/interview-sessions/{token}/events", json={"kind": "ended"}).status_code
+        == 422
+    )
+    events = api.get(f"/api/v1/interviews/{created['id']}", headers=proctor).json()["events"]
+    paste = [e for e in events if e["kind"] == "large_paste"]
+    assert [e["kind"] for e in events][-3:] == ["focus_lost", "focus_regained", "large_paste"]
+    assert paste[0]["data"] == {"chars": 900} and paste[0]["position"] == 0
