@@ -32,6 +32,9 @@ class InterviewCreate(BaseModel):
     duration_s: int = Field(ge=60, le=6 * 3600)
     allow_run: bool = True
     show_hidden_diagnostics: bool = False
+    link_valid_hours: int = Field(
+        168, ge=1, le=24 * 60, description="the candidate link expires then"
+    )
 
 
 class InterviewOut(BaseModel):
@@ -46,6 +49,7 @@ class InterviewOut(BaseModel):
     allow_run: bool
     show_hidden_diagnostics: bool
     link_revoked: bool
+    link_expires_at: datetime
     problems: list[str]
 
 
@@ -111,6 +115,7 @@ def _out(db: Session, interview: Interview) -> dict[str, Any]:
         "allow_run": interview.allow_run,
         "show_hidden_diagnostics": interview.show_hidden_diagnostics,
         "link_revoked": interview.revoked_at is not None,
+        "link_expires_at": interview.link_expires_at,
         "problems": [p.slug for _, p in service.questions(db, interview=interview)],
     }
 
@@ -149,6 +154,7 @@ def create_interview(
         duration_s=body.duration_s,
         allow_run=body.allow_run,
         show_hidden_diagnostics=body.show_hidden_diagnostics,
+        link_valid_s=body.link_valid_hours * 3600,
     )
     link = str(request.base_url).rstrip("/") + f"/i/{token}"
     return Created(**_out(db, interview), candidate_link=link)

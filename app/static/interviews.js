@@ -258,6 +258,11 @@
     }
 
     document.addEventListener("visibilitychange", () => event_(document.hidden ? "focus_lost" : "focus_regained", {}));
+    window.addEventListener("pagehide", () => {
+      if (state !== "live") return;
+      const body = new Blob([JSON.stringify({ kind: "left", position: current })], { type: "application/json" });
+      navigator.sendBeacon(`${base}/events`, body);
+    });
     window.addEventListener("blur", () => event_("focus_lost", {}));
     window.addEventListener("focus", () => event_("focus_regained", {}));
     document.addEventListener("keydown", (event) => {

@@ -1,6 +1,6 @@
 """Mock interviews through the API: the access rules, the server-side timer, notes that never leak."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -232,3 +232,36 @@ def test_candidate_events_reach_the_timeline(api: TestClient, db: Session) -> No
     paste = [e for e in events if e["kind"] == "large_paste"]
     assert [e["kind"] for e in events][-3:] == ["focus_lost", "focus_regained", "large_paste"]
     assert paste[0]["data"] == {"chars": 900} and paste[0]["position"] == 0
+
+
+def test_candidate_report_shows_the_scorecard_only_when_shared(
+    api: TestClient, db: Session
+) -> None:
+    proctor = bearer(db, "proctor1", Role.proctor)
+    created = create(api, proctor, link_valid_hours=2)
+    assert (
+        1.9 * 3600
+        < (datetime.fromisoformat(created["link_expires_at"]) - utcnow()).total_seconds()
+        <= 2 * 3600
+    )
+    token = token_of(created["candidate_link"])
+    api.post(f"/api/v1/interviews/{created['id']}/start", headers=proctor)
+    api.put(
+        f"/api/v1/interviews/{created['id']}/notes", json={"notes": SECRET_NOTE}, headers=proctor
+    )
+    ratings = {
+        k: {"score": 2}
+        for k in ("correctness", "numerical_care", "code_quality", "communication", "debugging")
+    }
+    api.put(
+        f"/api/v1/interviews/{created['id']}/scorecard",
+        json={"ratings": ratings, "recommendation": "no"},
+        headers=proctor,
+    )
+    assert api.get(f"/i/{token}/report").status_code == 409  # not before the end
+    api.post(f"/api/v1/interviews/{created['id']}/end", headers=proctor)
+    private = api.get(f"/i/{token}/report").text
+    assert "Scorecard" not in private and SECRET_NOTE not in private
+    api.post(f"/api/v1/interviews/{created['id']}/share", headers=proctor)
+    shared = api.get(f"/i/{token}/report").text
+    assert "Scorecard" in shared and "Recommendation" in shared and SECRET_NOTE not in shared
