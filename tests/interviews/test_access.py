@@ -265,3 +265,19 @@ def test_candidate_report_shows_the_scorecard_only_when_shared(
     api.post(f"/api/v1/interviews/{created['id']}/share", headers=proctor)
     shared = api.get(f"/i/{token}/report").text
     assert "Scorecard" in shared and "Recommendation" in shared and SECRET_NOTE not in shared
+
+
+def test_extend_moves_the_deadline_only_while_live(api: TestClient, db: Session) -> None:
+    proctor = bearer(db, "proctor1", Role.proctor)
+    created = create(api, proctor, duration_s=600)
+    url = f"/api/v1/interviews/{created['id']}"
+    assert api.post(url + "/extend", json={"seconds": 60}, headers=proctor).status_code == 409
+    started = api.post(url + "/start", headers=proctor).json()
+    extended = api.post(url + "/extend", json={"seconds": 300}, headers=proctor).json()
+    gained = datetime.fromisoformat(extended["ends_at"]) - datetime.fromisoformat(
+        started["ends_at"]
+    )
+    assert gained == timedelta(seconds=300) and extended["remaining_s"] > 850
+    assert api.post(url + "/extend", json={"seconds": 0}, headers=proctor).status_code == 422
+    kinds = [e["kind"] for e in api.get(url, headers=proctor).json()["events"]]
+    assert kinds == ["started", "extended"]
