@@ -116,8 +116,8 @@
       }
     });
 
-    refresh();
-    setInterval(() => refresh().catch(() => {}), 1500);
+    refresh().then(tick);
+    setInterval(() => refresh().then(tick).catch(() => {}), 1500);
     setInterval(tick, 500);
   }
 
@@ -271,12 +271,13 @@
         grade(event.shiftKey ? "submit" : "run");
       }
     });
-    poll();
-    setInterval(poll, 1500);
-    setInterval(saveDirty, 1000);
-    setInterval(() => {
+    function tick() {
       $("cand-timer").textContent = state === "live" && deadline ? clock((deadline - Date.now()) / 1000) : "";
-    }, 500);
+    }
+    poll().then(tick);
+    setInterval(() => poll().then(tick), 1500);
+    setInterval(saveDirty, 1000);
+    setInterval(tick, 500);
   }
 
   // --- the report's replay -------------------------------------------------------------------

@@ -85,6 +85,7 @@ def test_mock_interview_end_to_end(server: str, web_database: str, browser) -> N
     proctor.wait_for_selector("#state:text('ended')")
 
     candidate.wait_for_selector("#over:not([hidden])", timeout=15_000)
+    assert candidate.inner_text("#cand-timer") == ""  # no countdown once it has ended
     assert candidate.locator("#submit-0").is_disabled()
     assert NOTE not in candidate.content()
     candidate.screenshot(path=str(ARTIFACTS / "interview-candidate.png"), full_page=True)
