@@ -15,6 +15,11 @@ from app.errors import Forbidden
 templates = Jinja2Templates(directory=str(ROOT / "app" / "templates"))
 
 
+def bundle_built() -> bool:
+    """Whether the front-end bundle exists. Without it pages still work: a plain textarea, raw TeX."""
+    return (ROOT / "app" / "static" / "dist" / "bundle.js").is_file()
+
+
 def csrf_token(request: Request) -> str:
     token = request.session.get("csrf")
     if not token:

@@ -7,21 +7,15 @@ from fastapi.responses import Response
 
 from app.catalog import service
 from app.catalog.loader import cached_catalog
-from app.config import ROOT
 from app.db import SessionDep
 from app.errors import NotFound
 from app.markdown import to_html
 from app.models import Progress
 from app.submissions import service as submissions
 from app.users.deps import OptionalUser
-from app.web import render
+from app.web import bundle_built, render
 
 router = APIRouter()
-
-
-def _bundle_built() -> bool:
-    # Without the front-end bundle pages still work: a plain textarea, math left as TeX.
-    return (ROOT / "app" / "static" / "dist" / "bundle.js").is_file()
 
 
 @router.get("/")
@@ -55,7 +49,7 @@ def problem_page(request: Request, db: SessionDep, user: OptionalUser, slug: str
         "statement_html": to_html(spec.statement),
         "status": status,
         "code": spec.starter if draft is None else draft,
-        "bundle": _bundle_built(),
+        "bundle": bundle_built(),
     }
     return render(request, "problem.html", ctx)
 
@@ -68,5 +62,5 @@ def guide(request: Request, user: OptionalUser, name: str) -> Response:
     if name not in GUIDES:
         raise NotFound("No such guide.")
     source = (Path(__file__).parent / "guides" / f"{name}.md").read_text()
-    ctx = {"title": GUIDES[name], "html": to_html(source), "bundle": _bundle_built()}
+    ctx = {"title": GUIDES[name], "html": to_html(source), "bundle": bundle_built()}
     return render(request, "guide.html", ctx)

@@ -8,14 +8,13 @@ from sqlalchemy import select
 
 from app.catalog import service as catalog
 from app.catalog.loader import cached_catalog
-from app.catalog.pages import _bundle_built
 from app.db import RowId, SessionDep
 from app.errors import AppError, Conflict
 from app.interviews import service
 from app.markdown import to_html
 from app.models import Interview, Submission
 from app.users.deps import CurrentUser, OptionalUser
-from app.web import render, verify_csrf
+from app.web import bundle_built, render, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 
@@ -142,7 +141,7 @@ def report(request: Request, interview_id: RowId, db: SessionDep, user: CurrentU
 @router.get("/i/{token}")
 def candidate(request: Request, token: str, db: SessionDep, user: OptionalUser) -> Response:
     interview = service.for_candidate(db, token=token)
-    ctx = {"interview": interview, "token": token, "bundle": _bundle_built()}
+    ctx = {"interview": interview, "token": token, "bundle": bundle_built()}
     return render(request, "interviews/candidate.html", ctx)
 
 
