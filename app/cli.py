@@ -139,15 +139,23 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from app.judge.grader import grade
+    from app.judge.isolation import close_default_pool
     from app.sandbox import Sandbox
 
     spec = _spec(settings, args.slug)
     source = Path(args.file).read_text()
     sandbox = Sandbox(settings, pool_size=0)
     try:
-        result = grade(spec, source, mode=args.mode, sandbox=sandbox)
+        result = grade(
+            spec,
+            source,
+            mode=args.mode,
+            sandbox=sandbox,
+            output_chars=settings.sandbox_output_kib * 1024,
+        )
     finally:
         sandbox.close()
+        close_default_pool()
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:

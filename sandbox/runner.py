@@ -83,12 +83,15 @@ def encode(value: object, blobs: list, depth: int = 0) -> object:
     raise Unsupported(f"outputs of type {type(value).__name__} cannot be returned")
 
 
-def send(fd: int, header: dict, blobs: list) -> None:
+def frame(header: dict, blobs: list) -> bytes:
     header["blobs"] = [len(blob) for blob in blobs]
     head = json.dumps(header).encode()
     payload = struct.pack(">I", len(head)) + head + b"".join(blobs)
-    data = RESULT_MAGIC + struct.pack(">Q", len(payload)) + payload
-    view = memoryview(data)
+    return RESULT_MAGIC + struct.pack(">Q", len(payload)) + payload
+
+
+def send(fd: int, header: dict, blobs: list) -> None:
+    view = memoryview(frame(header, blobs))
     while view:
         view = view[os.write(fd, view) :]
 

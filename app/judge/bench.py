@@ -15,22 +15,22 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from types import ModuleType
 
 from app.catalog.loader import ProblemSpec
 from app.config import ROOT, Settings
-from app.judge.grader import judge
-from app.judge.problem import GradedProblem, graded_problem
+from app.judge.grader import judge, judge_isolated
+from app.judge.local import execute
+from app.judge.problem import graded_problem
 from app.judge.verdicts import GradeResult
 from app.models import Verdict
-from app.sandbox import CaseRun, Limits, Sandbox, SandboxResult, interpret
+from app.sandbox import Limits, Sandbox
 from app.sandbox.container import RawRun
-from app.sandbox.protocol import FrameReader, encode_job
+from app.sandbox.protocol import FrameSplitter, encode_job, max_frames
 
-Runner = Callable[[str, str, list[str], Limits], SandboxResult]
+Runner = Callable[[str, str, list[str], Limits], RawRun]
 
 
-def run_bare(solution: str, program: str, cases: list[str], limits: Limits) -> SandboxResult:
+def run_bare(solution: str, program: str, cases: list[str], limits: Limits) -> RawRun:
     """The container's runner as a local subprocess: same protocol, none of the isolation."""
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "app" / "judge")}
     with tempfile.TemporaryDirectory(prefix="dli-bare-") as scratch:
@@ -44,26 +44,14 @@ def run_bare(solution: str, program: str, cases: list[str], limits: Limits) -> S
             env=env,
             check=False,
         )
-    raw = RawRun(frames=FrameReader(64 << 20).feed(proc.stdout), stderr=proc.stderr[:65536])
-    raw.exit_code, raw.seconds = proc.returncode, time.monotonic() - started
-    return interpret(raw, limits)
-
-
-def run_in_process(problem: GradedProblem, solution: str, cases: list[str]) -> SandboxResult:
-    """What the sandbox would return, computed here: no isolation, no limits (tests, baselines)."""
-    module = ModuleType("solution")
-    exec(compile(solution, "solution.py", "exec"), module.__dict__)
-    by_name = {c.name: c for c in problem.cases}
-    runs = []
-    for name in cases:
-        started = time.perf_counter()
-        outputs, error = None, None
-        try:
-            outputs = by_name[name].execute(module)
-        except Exception as exc:
-            error = {"type": type(exc).__name__, "message": str(exc), "traceback": ""}
-        runs.append(CaseRun(name, time.perf_counter() - started, outputs, error))
-    return SandboxResult("ok", runs, None, "", "", False, False, "", 0.0)
+    splitter = FrameSplitter(64 << 20, max_frames(len(cases)))
+    splitter.feed(proc.stdout)
+    return RawRun(
+        payloads=splitter.payloads,
+        stderr=proc.stderr[:65536],
+        exit_code=proc.returncode,
+        seconds=time.monotonic() - started,
+    )
 
 
 def _timed(grade_once: Callable[[], GradeResult]) -> float:
@@ -97,7 +85,8 @@ def bench_sandbox(
     try:
 
         def through(runner: Runner) -> GradeResult:
-            return judge(problem, "submit", runner(solution, problem.program, names, limits))
+            raw = runner(solution, problem.program, names, limits)
+            return judge_isolated(problem, "submit", raw, limits)
 
         def wait_for_warm_pool() -> None:
             deadline = time.monotonic() + 30
@@ -108,7 +97,7 @@ def bench_sandbox(
             "pool": lambda: through(sandbox.run),
             "cold": lambda: through(sandbox.run_cold),
             "bare": lambda: through(run_bare),
-            "inproc": lambda: judge(problem, "submit", run_in_process(problem, solution, names)),
+            "inproc": lambda: judge(problem, "submit", execute(problem, solution, names)),
         }
         out(f"latency: {rounds} sequential submissions of {spec.slug} ({len(names)} cases) each")
         out(f"{'path':8} {'p50 ms':>9} {'p95 ms':>9}")

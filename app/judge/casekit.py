@@ -194,22 +194,41 @@ def relative_error(a: Any, b: Any, floor: float = 1e-8) -> np.ndarray:
     return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)
 
 
+MAX_FD_POINTS = 1024  # sampled entries a finite-difference diagnostic may name
+
+
 def fd_disagreement(
     name: str, analytic: Any, fd: Mapping[str, Any], threshold: float = 1e-4
 ) -> str | None:
-    """Where an analytic gradient disagrees with finite differences of the same code's forward."""
-    grad = np.asarray(analytic, dtype=np.float64)
-    index, numeric = np.asarray(fd["index"]), np.asarray(fd["numeric"], dtype=np.float64)
-    if index.size and (
-        index.ndim != 2 or index.shape[1] != grad.ndim or len(index) != len(numeric)
+    """Where an analytic gradient disagrees with finite differences of the same code's forward.
+
+    On the host, `analytic` and `fd` come from the candidate's side: every shape, dtype and index
+    is checked before any arithmetic, and anything unexpected means no diagnostic (never an error).
+    """
+    grad, index, numeric = analytic, fd.get("index"), fd.get("numeric")
+    if not (
+        isinstance(grad, np.ndarray)
+        and isinstance(index, np.ndarray)
+        and isinstance(numeric, np.ndarray)
     ):
         return None
-    if not len(index):
+    if (
+        grad.dtype.kind not in "iuf"
+        or index.dtype.kind not in "iu"
+        or numeric.dtype.kind not in "iuf"
+    ):
         return None
-    try:
-        got = grad[tuple(index.T)]
-    except (IndexError, TypeError):
+    points = len(index) if index.ndim == 2 and grad.ndim else -1
+    if (
+        not 1 <= points <= MAX_FD_POINTS
+        or index.shape[1] != grad.ndim
+        or numeric.shape != (points,)
+    ):
         return None
+    if bool((index < 0).any()) or bool((index >= np.array(grad.shape)).any()):
+        return None
+    got = grad[tuple(index.T)].astype(np.float64)
+    numeric = numeric.astype(np.float64)
     err = relative_error(got, numeric)
     worst = int(np.argmax(err))
     if not np.isfinite(err[worst]) or err[worst] > threshold:

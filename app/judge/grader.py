@@ -8,14 +8,17 @@ import ast
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from app.catalog.loader import ProblemSpec
-from app.judge.casekit import Case, compare
+from app.judge.casekit import Case, Outputs, compare
+from app.judge.isolation import JudgePool, default_pool
 from app.judge.problem import GradedProblem, graded_problem
 from app.judge.verdicts import CaseReport, GradeResult, preview
 from app.models import Verdict
 from app.sandbox import CaseRun, Limits, Sandbox, SandboxResult, SandboxUnavailable
+from app.sandbox.container import RawRun
 
 log = logging.getLogger("dli.judge")
 MAX_SOURCE_BYTES = 256 * 1024
@@ -73,9 +76,8 @@ def _error_line(error: dict[str, str]) -> str:
     return f"{error.get('type', 'Error')}: {message}"[:500]
 
 
-def _judge_case(problem: GradedProblem, case: Case, run: CaseRun) -> CaseReport:
+def _judge_case(case: Case, expected: Outputs, run: CaseRun) -> CaseReport:
     report = CaseReport(name=case.name, hidden=not case.sample, passed=False, seconds=run.seconds)
-    expected = problem.expected(case)
     got: dict[str, Any] | None = run.outputs
     if run.error is not None:
         report.error = True
@@ -120,8 +122,19 @@ def _verdict_of(reports: list[CaseReport], run: SandboxResult) -> Verdict:
     return Verdict.accepted
 
 
-def judge(problem: GradedProblem, mode: str, run: SandboxResult) -> GradeResult:
-    """Turn what the sandbox returned into a verdict with per-case reports."""
+def judge(
+    problem: GradedProblem,
+    mode: str,
+    run: SandboxResult,
+    *,
+    expected: Mapping[str, Outputs] | None = None,
+) -> GradeResult:
+    """Turn decoded sandbox results into a verdict with per-case reports.
+
+    `expected` holds the reference's outputs by case name (computed here when not given). Called on
+    the candidate's data only inside a judge process (app.judge.isolation), or in-process for our
+    own code (tests, mutation analysis).
+    """
     selected = problem.selected(mode)
     result = GradeResult(
         verdict=Verdict.accepted,
@@ -144,7 +157,8 @@ def judge(problem: GradedProblem, mode: str, run: SandboxResult) -> GradeResult:
     runs = {r.name: r for r in run.cases}
     for case in selected:
         if case.name in runs:
-            result.cases.append(_judge_case(problem, case, runs[case.name]))
+            want = expected[case.name] if expected is not None else problem.expected(case)
+            result.cases.append(_judge_case(case, want, runs[case.name]))
         else:
             why = "not run: " + (run.detail or "the sandbox stopped early")
             result.cases.append(CaseReport(case.name, not case.sample, False, why))
@@ -155,8 +169,41 @@ def judge(problem: GradedProblem, mode: str, run: SandboxResult) -> GradeResult:
     return result
 
 
-def grade(spec: ProblemSpec, source: str, *, mode: str, sandbox: Sandbox | None) -> GradeResult:
-    """Grade `source` for a problem. Never raises for anything the candidate did."""
+def judge_isolated(
+    problem: GradedProblem,
+    mode: str,
+    raw: RawRun,
+    limits: Limits,
+    *,
+    judges: JudgePool | None = None,
+    output_chars: int = 64 << 10,
+) -> GradeResult:
+    """Decode and judge raw sandbox frames in a judge process, against reference outputs made here."""
+    return (judges or default_pool()).judge(
+        problem_path=problem.spec.path,
+        version=problem.spec.version,
+        mode=mode,
+        raw=raw,
+        limits=limits,
+        expected={case.name: problem.expected(case) for case in problem.selected(mode)},
+        output_chars=output_chars,
+    )
+
+
+def grade(
+    spec: ProblemSpec,
+    source: str,
+    *,
+    mode: str,
+    sandbox: Sandbox | None,
+    judges: JudgePool | None = None,
+    output_chars: int = 64 << 10,
+) -> GradeResult:
+    """Grade `source` for a problem. Never raises for anything the candidate did.
+
+    The sandbox returns raw frames; a judge process (app.judge.isolation) decodes and compares
+    them, so nothing the candidate returns is parsed in this process.
+    """
     if mode not in ("run", "submit"):
         raise ValueError("mode is 'run' or 'submit'")
     started = time.monotonic()
@@ -169,9 +216,9 @@ def grade(spec: ProblemSpec, source: str, *, mode: str, sandbox: Sandbox | None)
     limits = Limits(
         wall_seconds=spec.meta.limits.wall_seconds, memory_mb=spec.meta.limits.memory_mb
     )
-    names = [c.name for c in problem.selected(mode)]
+    selected = problem.selected(mode)
     try:
-        run = sandbox.run(source, problem.program, names, limits)
+        raw = sandbox.run(source, problem.program, [c.name for c in selected], limits)
     except SandboxUnavailable as exc:
         return GradeResult(Verdict.internal_error, detail=f"sandbox unavailable: {exc}")
     except Exception:
@@ -180,7 +227,9 @@ def grade(spec: ProblemSpec, source: str, *, mode: str, sandbox: Sandbox | None)
             Verdict.internal_error, detail="the sandbox failed; this is not your fault"
         )
     try:
-        result = judge(problem, mode, run)
+        result = judge_isolated(
+            problem, mode, raw, limits, judges=judges, output_chars=output_chars
+        )
     except Exception:
         log.exception("grading failed for %s", spec.slug)
         return GradeResult(

@@ -27,10 +27,20 @@ from app.sandbox.container import (
     attach,
     container_config,
     remove,
+    remove_by_id,
     serve_one_job,
 )
 from app.sandbox.image import image_tag
-from app.sandbox.protocol import ProtocolError, decode_outputs, encode_job, error_dict
+from app.sandbox.protocol import (
+    Budget,
+    OutputLimit,
+    ProtocolError,
+    decode_outputs,
+    encode_job,
+    error_dict,
+    max_frames,
+    parse_payload,
+)
 
 log = logging.getLogger("dli.sandbox")
 DEFAULT_MEMORY_MB = 256
@@ -67,45 +77,39 @@ class SandboxResult:
     seconds: float
 
 
-def interpret(raw: RawRun, limits: Limits) -> SandboxResult:
-    """Make sense of a container's frames and exit state. Malformed data is the candidate's fault."""
-    result = SandboxResult(
-        "ok", [], None, "", raw.stderr.decode("utf-8", "replace"), False, False, "", raw.seconds
-    )
+def _text(value: Any, limit: int) -> tuple[str, bool]:
+    """Output text as the host keeps it: at most `limit` characters, whatever the runner claims."""
+    text = value if isinstance(value, str) else ""
+    return text[:limit], len(text) > limit
+
+
+def interpret(raw: RawRun, limits: Limits, *, output_chars: int = 64 << 10) -> SandboxResult:
+    """Decode a container's frames and exit state, within a Budget. Malformed data is the candidate's.
+
+    Runs in the isolated judge process (app.judge.isolation), never in the server.
+    """
+    stderr, _ = _text(raw.stderr.decode("utf-8", "replace"), output_chars)
+    result = SandboxResult("ok", [], None, "", stderr, False, False, "", raw.seconds)
     done: dict[str, Any] | None = None
     try:
-        for header, arrays in raw.frames:
-            kind = header.get("kind")
-            if kind == "case":
-                name = header.get("name")
-                seconds = header.get("seconds", 0.0)
-                if not isinstance(name, str) or not isinstance(seconds, int | float):
-                    raise ProtocolError("malformed case frame")
-                outputs = (
-                    decode_outputs(header.get("outputs"), arrays) if "outputs" in header else None
-                )
-                if outputs is not None and not isinstance(outputs, dict):
-                    raise ProtocolError("case outputs must be a dict")
-                result.cases.append(
-                    CaseRun(name, float(seconds), outputs, error_dict(header.get("error")))
-                )
-            elif kind == "import_error":
-                result.import_error = error_dict(header.get("error"))
-            elif kind == "done":
-                done = header
-            else:
-                raise ProtocolError("unknown frame")
+        done = _decode_frames(raw.payloads, result)
     except ProtocolError as exc:
-        result.status, result.detail = "protocol_error", f"malformed output: {exc}"
+        result.status = "output_limit" if isinstance(exc, OutputLimit) else "protocol_error"
+        what = "too much output" if isinstance(exc, OutputLimit) else "malformed output"
+        result.detail = f"{what}: {exc}"
+    if raw.protocol_error:  # the channel itself went over a limit or broke: that says it first
+        result.status = "output_limit" if raw.output_limit else "protocol_error"
+        what = "too much output" if raw.output_limit else "malformed output"
+        result.detail = f"{what}: {raw.protocol_error}"
+    if result.status != "ok":
         return result
     if done is not None:
-        result.stdout = str(done.get("stdout", ""))
-        result.stderr = str(done.get("stderr", ""))
-        result.stdout_truncated = bool(done.get("stdout_truncated"))
-        result.stderr_truncated = bool(done.get("stderr_truncated"))
-    if raw.protocol_error:
-        result.status, result.detail = "protocol_error", f"malformed output: {raw.protocol_error}"
-    elif raw.oom_killed:
+        result.stdout, cut = _text(done.get("stdout"), output_chars)
+        result.stdout_truncated = cut or bool(done.get("stdout_truncated"))
+        result.stderr, cut = _text(done.get("stderr"), output_chars)
+        result.stderr_truncated = cut or bool(done.get("stderr_truncated"))
+    output_bytes = done.get("output_bytes", 0) if done is not None else 0
+    if raw.oom_killed:
         result.status, result.detail = "memory", f"killed at the {limits.memory_mb} MB memory limit"
     elif raw.timed_out:
         result.status, result.detail = (
@@ -115,24 +119,59 @@ def interpret(raw: RawRun, limits: Limits) -> SandboxResult:
     elif done is None:
         result.status = "crashed"
         result.detail = f"the runner stopped before finishing (exit code {raw.exit_code})"
-    elif int(done.get("output_bytes", 0) or 0) > TOO_MUCH_OUTPUT:
+    elif isinstance(output_bytes, int) and output_bytes > TOO_MUCH_OUTPUT:
         result.status = "output_limit"
         result.detail = f"printed more than {TOO_MUCH_OUTPUT >> 20} MiB"
     return result
 
 
+def _decode_frames(payloads: list[bytes], result: SandboxResult) -> dict[str, Any] | None:
+    """Decode every frame into `result`; the final "done" frame's header is returned."""
+    done: dict[str, Any] | None = None
+    budget = Budget()
+    for payload in payloads:
+        header, arrays = parse_payload(payload, budget)
+        kind = header.get("kind")
+        if kind == "case":
+            name = header.get("name")
+            seconds = header.get("seconds", 0.0)
+            if (
+                not isinstance(name, str)
+                or type(seconds) not in (int, float)
+                or not 0 <= seconds <= 1e6
+            ):
+                raise ProtocolError("malformed case frame")
+            outputs = decode_outputs(header.get("outputs"), arrays) if "outputs" in header else None
+            if outputs is not None and not isinstance(outputs, dict):
+                raise ProtocolError("case outputs must be a dict")
+            result.cases.append(
+                CaseRun(name[:100], float(seconds), outputs, error_dict(header.get("error")))
+            )
+        elif kind == "import_error":
+            result.import_error = error_dict(header.get("error"))
+        elif kind == "done":
+            done = header
+        else:
+            raise ProtocolError("unknown frame")
+    return done
+
+
 def reap_stale(client: docker.DockerClient) -> int:
-    """Remove sandbox containers left by a process on this host that is no longer alive."""
+    """Remove sandbox containers left by a process on this host that is no longer alive.
+
+    The listing carries the labels, so nothing is inspected one by one; a container that another
+    process removes meanwhile is simply gone, never an error.
+    """
     host = socket.gethostname()
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": LABEL}):
-        owner = container.labels.get(OWNER_LABEL, "")
+    for entry in client.api.containers(all=True, filters={"label": LABEL}):
+        owner = (entry.get("Labels") or {}).get(OWNER_LABEL, "")
         owner_host, _, pid = owner.rpartition(":")
         if owner_host == host and pid.isdigit() and _alive(int(pid)):
             continue
         if owner_host not in (host, ""):
             continue  # another host's worker: not ours to judge
-        remove(container)
+        remove_by_id(client, entry["Id"])
         removed += 1
     return removed
 
@@ -239,7 +278,7 @@ class Sandbox:
 
     def _serve(
         self, warm: Warm, solution: str, program: str, cases: list[str], limits: Limits
-    ) -> SandboxResult:
+    ) -> RawRun:
         job = encode_job(solution, program, cases, self.settings.sandbox_output_kib * 1024)
         try:
             raw = serve_one_job(
@@ -249,17 +288,17 @@ class Sandbox:
                 job,
                 wall_seconds=limits.wall_seconds,
                 max_result_bytes=self.settings.sandbox_result_mib << 20,
+                max_frames=max_frames(len(cases)),
             )
         finally:
             self._removals.submit(self._discard, warm)
-        return interpret(raw, limits)
+        return raw
 
-    def run(self, solution: str, program: str, cases: list[str], limits: Limits) -> SandboxResult:
+    def run(self, solution: str, program: str, cases: list[str], limits: Limits) -> RawRun:
+        """Serve one job in a warm container. The result is raw: decode it with `interpret`."""
         return self._serve(self._take(limits.memory_mb), solution, program, cases, limits)
 
-    def run_cold(
-        self, solution: str, program: str, cases: list[str], limits: Limits
-    ) -> SandboxResult:
+    def run_cold(self, solution: str, program: str, cases: list[str], limits: Limits) -> RawRun:
         return self._serve(self._start(limits.memory_mb), solution, program, cases, limits)
 
     def close(self) -> None:

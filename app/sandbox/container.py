@@ -3,18 +3,19 @@
 import contextlib
 import os
 import socket
-import struct
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import docker
+import requests
 from docker.models.containers import Container
 from docker.types import LogConfig, Ulimit
 
 from app.config import Settings
-from app.sandbox.protocol import FrameReader, ProtocolError
+from app.sandbox.protocol import FrameSplitter, OutputLimit, ProtocolError
 
 LABEL = "dli.sandbox"
 OWNER_LABEL = "dli.owner"
@@ -78,24 +79,34 @@ def container_config(settings: Settings, image: str, memory_mb: int) -> dict[str
 class RawRun:
     """What came back from a container, before the host makes sense of it."""
 
-    frames: list[tuple[dict[str, Any], list[Any]]] = field(default_factory=list)
+    payloads: list[bytes] = field(default_factory=list)  # raw result frames, decoded elsewhere
     stderr: bytes = b""
     timed_out: bool = False
     oom_killed: bool = False
     exit_code: int | None = None
     protocol_error: str = ""
+    output_limit: bool = False  # protocol_error is a limit the candidate's output went over
     seconds: float = 0.0
     finished: bool = False  # the runner sent its final frame
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
-    data = bytearray()
-    while len(data) < n:
-        chunk = sock.recv(n - len(data))
+def _demux(sock: socket.socket) -> Iterator[tuple[int, bytes]]:
+    """Docker's multiplexed attach stream as (stream number, data) pairs, read in big chunks so
+    that a flood of tiny writes costs little per write."""
+    buffer, start = bytearray(), 0
+    while True:
+        chunk = sock.recv(1 << 16)
         if not chunk:
-            return None
-        data += chunk
-    return bytes(data)
+            return
+        buffer += chunk
+        while len(buffer) - start >= 8:
+            size = int.from_bytes(buffer[start + 4 : start + 8], "big")
+            if len(buffer) - start < 8 + size:
+                break
+            yield buffer[start], bytes(buffer[start + 8 : start + 8 + size])
+            start += 8 + size
+        del buffer[:start]
+        start = 0
 
 
 def attach(client: docker.DockerClient, container: Container) -> socket.socket:
@@ -115,20 +126,21 @@ def serve_one_job(
     *,
     wall_seconds: float,
     max_result_bytes: int,
+    max_frames: int,
 ) -> RawRun:
     """Send the job to a started container and read until it exits or the wall clock runs out.
 
     The caller removes the container afterwards, whatever happens here.
     """
     run = RawRun()
-    reader = FrameReader(max_result_bytes)
+    splitter = FrameSplitter(max_result_bytes, max_frames)
     # A safety net only: the kill timer below normally ends the stream long before this.
     sock.settimeout(wall_seconds + 60)
     killed = threading.Event()
 
     def kill() -> None:
         killed.set()
-        with contextlib.suppress(docker.errors.APIError):
+        with contextlib.suppress(docker.errors.APIError, requests.RequestException):
             container.kill()
 
     started = time.monotonic()
@@ -137,21 +149,16 @@ def serve_one_job(
     timer.start()
     try:
         sock.sendall(job)
-        while True:
-            head = _recv_exact(sock, 8)
-            if head is None:
-                break
-            stream, size = head[0], struct.unpack(">I", head[4:])[0]
-            data = _recv_exact(sock, size)
-            if data is None:
-                break
-            if stream == 1 and not run.protocol_error:
+        for stream, data in _demux(sock):
+            if stream == 1:
                 try:
-                    run.frames.extend(reader.feed(data))
+                    splitter.feed(data)
                 except ProtocolError as exc:
                     run.protocol_error = str(exc)
-                    kill()
-                if run.frames and run.frames[-1][0].get("kind") == "done":
+                    run.output_limit = isinstance(exc, OutputLimit)
+                    break  # stop reading first: the engine cannot stop a container whose
+                    # output nobody drains
+                if splitter.done:
                     # The runner's last word: no need to wait for the process to exit.
                     run.finished = True
                     break
@@ -161,9 +168,16 @@ def serve_one_job(
         pass  # the container went away mid-stream; its state below says why
     finally:
         timer.cancel()
+        run.payloads = splitter.payloads
         run.seconds = time.monotonic() - started
         with contextlib.suppress(OSError):
+            # shutdown, not only close: the HTTP response object shares the socket, and the
+            # engine must see the stream end or it blocks on the container's unread output.
+            sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
             sock.close()
+    if run.protocol_error:
+        kill()
     run.timed_out = killed.is_set() and not run.protocol_error
     if run.finished:
         return run
@@ -180,9 +194,10 @@ def serve_one_job(
 
 
 def remove(container: Container) -> None:
-    try:
-        container.remove(force=True)
-    except docker.errors.NotFound:
-        pass
-    except docker.errors.APIError:
-        pass
+    remove_by_id(container.client, container.id)
+
+
+def remove_by_id(client: docker.DockerClient, container_id: str) -> None:
+    """Force-remove; a container already gone (or being removed by someone else) is fine."""
+    with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+        client.api.remove_container(container_id, force=True)

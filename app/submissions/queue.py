@@ -73,7 +73,13 @@ def grade_submission(
                 Verdict.internal_error, detail="this question is no longer available"
             )
             break
-        result = grade(spec, code, mode=mode, sandbox=holder.get())
+        result = grade(
+            spec,
+            code,
+            mode=mode,
+            sandbox=holder.get(),
+            output_chars=holder.settings.sandbox_output_kib * 1024,
+        )
         if result.verdict != Verdict.internal_error:
             break
         time.sleep(0.5 * (attempt + 1))

@@ -140,3 +140,24 @@ def test_batch_builders_and_determinism_check() -> None:
     assert same_twice(lambda: np.random.default_rng(7).normal(size=3))
     assert not same_twice(lambda: np.random.default_rng().normal(size=3))
     assert same_twice(lambda: (1.0, np.arange(3)))
+
+
+def test_fd_disagreement_checks_shapes_before_any_arithmetic() -> None:
+    """Crafted finite-difference data once made the host broadcast K x K arrays (21 GB at K=30,000)."""
+    grad = np.ones((4, 3))
+    k = 30_000
+    column = {"index": np.zeros((k, 2), dtype=np.int64), "numeric": np.zeros((k, 1))}
+    assert fd_disagreement("dx", grad, column) is None
+    few = {"index": np.zeros((5, 2), dtype=np.int64), "numeric": np.zeros((5, 1))}
+    assert fd_disagreement("dx", grad, few) is None  # (5, 1) numeric would broadcast to (5, 5)
+    outside = {"index": np.array([[9, 0]]), "numeric": np.zeros(1)}
+    assert fd_disagreement("dx", grad, outside) is None
+    negative = {"index": np.array([[-1, 0]]), "numeric": np.zeros(1)}
+    assert fd_disagreement("dx", grad, negative) is None
+    floats = {"index": np.zeros((1, 2)), "numeric": np.zeros(1)}
+    assert fd_disagreement("dx", grad, floats) is None
+    too_many = {"index": np.zeros((5000, 2), dtype=np.int64), "numeric": np.zeros(5000)}
+    assert fd_disagreement("dx", grad, too_many) is None
+    assert fd_disagreement("dx", [[1.0]], {"index": [[0, 0]], "numeric": [0.0]}) is None
+    right = {"index": np.array([[1, 2]]), "numeric": np.array([0.5])}
+    assert "dx[1,2]" in (fd_disagreement("dx", grad, right) or "")

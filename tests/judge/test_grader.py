@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from app.catalog.loader import load_problem
-from app.judge import bench
 from app.judge.grader import compile_check, grade, judge
-from app.judge.problem import GradedProblem, graded_problem
+from app.judge.local import InProcessSandbox, execute
+from app.judge.problem import graded_problem
 from app.models import Verdict
-from app.sandbox import CaseRun, Limits, SandboxResult
+from app.sandbox import CaseRun, SandboxResult
 from tests.conftest import problems_dir
 
 SPEC = load_problem(problems_dir() / "softmax-cross-entropy")
@@ -37,17 +37,7 @@ def result(cases: list[CaseRun], status: str = "ok", **kw) -> SandboxResult:  # 
 
 
 def run_in_process(source: str, names: list[str]) -> list[CaseRun]:
-    return bench.run_in_process(PROBLEM, source, names).cases
-
-
-class InProcessSandbox:
-    """Stands in for the Docker sandbox: same inputs and outputs, no isolation."""
-
-    def __init__(self, problem: GradedProblem = PROBLEM) -> None:
-        self.problem = problem
-
-    def run(self, solution: str, program: str, cases: list[str], limits: Limits) -> SandboxResult:
-        return bench.run_in_process(self.problem, solution, cases)
+    return execute(PROBLEM, source, names).cases
 
 
 def names(mode: str) -> list[str]:
@@ -55,7 +45,7 @@ def names(mode: str) -> list[str]:
 
 
 def test_reference_is_accepted_and_samples_carry_details() -> None:
-    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=InProcessSandbox())  # type: ignore[arg-type]
+    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
     assert graded.verdict == Verdict.accepted
     assert graded.passed == len(PROBLEM.cases)
     samples = [c for c in graded.cases if not c.hidden]
@@ -66,14 +56,14 @@ def test_reference_is_accepted_and_samples_carry_details() -> None:
 
 
 def test_run_mode_grades_only_the_samples() -> None:
-    graded = grade(SPEC, REFERENCE, mode="run", sandbox=InProcessSandbox())  # type: ignore[arg-type]
+    graded = grade(SPEC, REFERENCE, mode="run", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
     assert [c.name for c in graded.cases] == names("run")
     assert all(not c.hidden for c in graded.cases)
 
 
 def test_each_mutant_is_a_wrong_answer_or_runtime_error() -> None:
     for path in sorted((SPEC.path / "mutants").glob("*.py")):
-        graded = grade(SPEC, path.read_text(), mode="submit", sandbox=InProcessSandbox())  # type: ignore[arg-type]
+        graded = grade(SPEC, path.read_text(), mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
         assert graded.verdict in (Verdict.wrong_answer, Verdict.runtime_error), path.name
         failing = [c for c in graded.cases if not c.passed]
         assert failing and all(c.diagnostic for c in failing)
@@ -81,7 +71,7 @@ def test_each_mutant_is_a_wrong_answer_or_runtime_error() -> None:
 
 def test_hidden_failures_never_reveal_expected_values() -> None:
     wrong = (SPEC.path / "mutants" / "no_max_shift.py").read_text()
-    graded = grade(SPEC, wrong, mode="submit", sandbox=InProcessSandbox())  # type: ignore[arg-type]
+    graded = grade(SPEC, wrong, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
     hidden = next(c for c in graded.cases if c.name == "huge_logits")
     assert not hidden.passed and hidden.details is None
     assert "(this case probes:" in hidden.diagnostic
@@ -143,7 +133,7 @@ def test_import_errors_and_memory_errors() -> None:
 
 def test_our_failures_are_internal_errors() -> None:
     class Broken:
-        def run(self, *args: object) -> SandboxResult:
+        def run(self, *args: object) -> None:
             raise RuntimeError("docker went away")
 
     graded = grade(SPEC, REFERENCE, mode="submit", sandbox=Broken())  # type: ignore[arg-type]

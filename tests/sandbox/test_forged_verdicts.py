@@ -99,9 +99,7 @@ def test_malformed_outputs(submit) -> None:  # type: ignore[no-untyped-def]
             "def softmax_cross_entropy(l, y):\n    return 0.0, l\n"
         ),
     }
+    allowed = (Verdict.wrong_answer, Verdict.runtime_error, Verdict.output_limit_exceeded)
     for name, source in cases.items():
         result = submit(source)
-        assert result.verdict in (Verdict.wrong_answer, Verdict.runtime_error), (
-            name,
-            result.detail,
-        )
+        assert result.verdict in allowed, (name, result.detail)

@@ -1,0 +1,108 @@
+"""The judge process: untrusted frames are decoded there, under memory and CPU limits, never here."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.catalog.loader import load_problem
+from app.judge.grader import grade, judge_isolated
+from app.judge.isolation import JudgePool
+from app.judge.local import InProcessSandbox, encode, execute
+from app.judge.problem import graded_problem
+from app.models import Verdict
+from app.sandbox import CaseRun, Limits
+from tests.conftest import problems_dir
+
+SPEC = load_problem(problems_dir() / "softmax-cross-entropy")
+PROBLEM = graded_problem(SPEC)
+REFERENCE = (SPEC.path / "reference.py").read_text()
+LIMITS = Limits(wall_seconds=10, memory_mb=256)
+
+
+def reference_run(names: list[str]):  # type: ignore[no-untyped-def]
+    return execute(PROBLEM, REFERENCE, names)
+
+
+def test_the_server_process_never_decodes_what_the_sandbox_returned(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("untrusted frames were parsed in the server process")
+
+    monkeypatch.setattr("app.sandbox.protocol.parse_payload", refuse)
+    monkeypatch.setattr("app.sandbox.parse_payload", refuse)
+    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+    assert graded.verdict == Verdict.accepted
+
+
+def test_over_the_memory_budget_is_output_limit_and_the_next_verdict_is_fine() -> None:
+    pool = JudgePool(memory_budget_mb=16)
+    try:
+        names = [c.name for c in PROBLEM.selected("submit")]
+        run = reference_run(names)
+        # Within the element budget (4 Mi values) but 32 MB to hold: more than this pool allows.
+        run.cases[0] = CaseRun(names[0], 0.1, {"loss": 0.0, "dlogits": np.zeros(4 << 20)}, None)
+        graded = judge_isolated(PROBLEM, "submit", encode(run), LIMITS, judges=pool)
+        assert graded.verdict == Verdict.output_limit_exceeded
+        assert "needed more than 16 MB" in graded.detail
+        again = judge_isolated(PROBLEM, "submit", encode(reference_run(names)), LIMITS, judges=pool)
+        assert again.verdict == Verdict.accepted
+    finally:
+        pool.close()
+
+
+SLOW_CASES = """
+import time
+from casekit import Case
+
+def spin(got, expected, inputs):
+    end = time.process_time() + 30
+    while time.process_time() < end:
+        pass
+
+CASES = [
+    Case("a", lambda rng: {}, lambda mod: {"y": mod.f()}, sample=True),
+    Case("b", lambda rng: {}, lambda mod: {"y": mod.f()}, sample=True, check=spin),
+]
+"""
+
+
+def slow_problem(folder: Path) -> Path:
+    path = folder / "slow-check"
+    path.mkdir()
+    (path / "problem.toml").write_text(
+        'title = "Slow"\ntable = "core"\ncategory = "Test"\ntopic = "Test"\n'
+        'difficulty = "Easy"\norder = 1\nentry_points = ["f"]\n'
+    )
+    (path / "statement.md").write_text("f returns 1.\n")
+    (path / "starter.py").write_text("def f():\n    raise NotImplementedError\n")
+    (path / "reference.py").write_text("def f():\n    return 1.0\n")
+    (path / "cases.py").write_text(SLOW_CASES)
+    return path
+
+
+def test_over_the_cpu_budget_the_judge_process_is_stopped(tmp_path: Path) -> None:
+    """Whatever slips past the decoder's limits costs one judge process a bounded CPU time."""
+    problem = graded_problem(load_problem(slow_problem(tmp_path)))
+    pool = JudgePool(cpu_budget_s=1)
+    try:
+        raw = encode(execute(problem, "def f():\n    return 1.0\n", ["a", "b"]))
+        graded = judge_isolated(problem, "run", raw, LIMITS, judges=pool)
+        assert graded.verdict == Verdict.output_limit_exceeded
+        assert "s of CPU time" in graded.detail
+        # A fresh process answers the next request.
+        sane = encode(execute(PROBLEM, REFERENCE, [c.name for c in PROBLEM.selected("run")]))
+        assert judge_isolated(PROBLEM, "run", sane, LIMITS, judges=pool).verdict == Verdict.accepted
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize("broken", ["not json", '{"fit": true}', '{"fit": true, "result": {}}'])
+def test_a_garbled_answer_is_our_internal_error(monkeypatch, broken: str) -> None:  # type: ignore[no-untyped-def]
+    from app.judge import isolation
+
+    monkeypatch.setattr(isolation.JudgeProcess, "ask", lambda self, req, timeout: broken.encode())
+    raw = encode(reference_run([c.name for c in PROBLEM.selected("run")]))
+    pool = JudgePool()
+    graded = judge_isolated(PROBLEM, "run", raw, LIMITS, judges=pool)
+    pool.close()
+    assert graded.verdict == Verdict.internal_error

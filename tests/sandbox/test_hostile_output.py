@@ -1,0 +1,174 @@
+"""Hostile output through the real sandbox: what submitted code sends back costs the host little.
+
+Each attack is a real submission graded by a real `dli grade` process; the test measures that
+process's peak memory (its judge process included) and its time, then checks that a correct
+submission is accepted right after. The figures in the docstrings are what the same attacks cost
+before the host bounded its decoding.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from app.config import ROOT
+from app.models import Verdict
+from app.sandbox import Sandbox
+
+SLUG = "softmax-cross-entropy"
+PEAK_RSS_MB, SECONDS = 300, 15
+
+# Writes crafted frames straight to the runner's result channel, then exits: the runner's own
+# encoder and limits are out of the way, as an attacker would have them.
+FRAME_WRITER = """
+import io, json, os, struct
+import numpy as np
+import case_program
+
+def frame(header, blobs=()):
+    header["blobs"] = [len(b) for b in blobs]
+    body = json.dumps(header).encode()
+    payload = struct.pack(">I", len(body)) + body + b"".join(blobs)
+    return b"DLIR" + struct.pack(">Q", len(payload)) + payload
+
+def npy(array):
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, array)
+    return buffer.getvalue()
+
+def channel_write(data):
+    for fd in range(3, 10):
+        try:
+            os.write(fd, data)
+        except OSError:
+            pass
+"""
+
+WRONG = "\ndef softmax_cross_entropy(logits, labels):\n    return 0.0, logits\n"
+
+ATTACKS = {
+    # Before: 192 KB of output took the server from 102 MB to 1,565 MB (K = 8,000).
+    "fd_broadcast": """
+import numpy as np
+import case_program
+K = 30_000
+
+def forged(name, solution):
+    return {
+        "loss": 1.0,
+        "dlogits": np.ones((4, 3)),
+        "_fd_dlogits": {"index": np.zeros((K, 2), dtype=np.int64), "numeric": np.zeros((K, 1))},
+    }
+
+case_program.run_case = forged
+"""
+    + WRONG,
+    # Before: 1.6 MB sent, 42 s of grading, 1.5 GB of server memory, 271 MB API responses.
+    "repeated_references": FRAME_WRITER
+    + """
+blob = npy(np.zeros((4, 3)))
+for case in case_program.CASES:
+    outputs = {"loss": 0.0, "dlogits": [{"__ndarray__": 0}] * 40_000}
+    channel_write(frame({"kind": "case", "name": case.name, "seconds": 0.0, "outputs": outputs}, [blob]))
+channel_write(frame({"kind": "done", "stdout": "", "stderr": ""}))
+os._exit(0)
+"""
+    + WRONG,
+    # Before: the host stored and served 12.5 M characters of each.
+    "huge_stdout_in_done_frame": FRAME_WRITER
+    + """
+channel_write(frame({"kind": "done", "stdout": "x" * 12_500_000, "stderr": "y" * 12_500_000}))
+os._exit(0)
+"""
+    + WRONG,
+    # Under the header limit: the host keeps 64 KiB of it.
+    "long_stdout_in_done_frame": FRAME_WRITER
+    + """
+channel_write(frame({"kind": "done", "stdout": "x" * 1_000_000, "stderr": "y" * 10}))
+os._exit(0)
+"""
+    + WRONG,
+    # Before: 31 MiB of 18-byte frames cost 12.5 s of host CPU and +213 MB.
+    "frame_flood": FRAME_WRITER
+    + """
+tiny = b"DLIR" + struct.pack(">Q", 6) + b"\\x00" * 6
+chunk = tiny * 10_000
+for _ in range(180):
+    channel_write(chunk)
+os._exit(0)
+"""
+    + WRONG,
+    "deep_preview": """
+import case_program
+
+def forged(name, solution):
+    return {"loss": 1.0, "dlogits": [[float(i)] * 50 for i in range(600)]}
+
+case_program.run_case = forged
+"""
+    + WRONG,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ATTACKS))
+def test_hostile_output_costs_the_grading_process_little(
+    name: str, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    del sandbox  # only here to build the image and require Docker
+    attack = tmp_path / "attack.py"
+    attack.write_text(ATTACKS[name])
+    result, rss_mb, seconds, _ = run_measured(attack)
+    assert result["verdict"] != Verdict.accepted
+    assert result["verdict"] != Verdict.internal_error, result["detail"]
+    assert rss_mb < PEAK_RSS_MB, f"peak RSS {rss_mb:.0f} MB"
+    assert seconds < SECONDS, f"{seconds:.1f} s"
+    stored = json.dumps(result)
+    assert len(result["stdout"]) <= 64 * 1024 and len(result["stderr"]) <= 64 * 1024
+    assert len(stored) < 256 * 1024, f"{len(stored)} bytes would be stored"
+    good = tmp_path / "good.py"
+    good.write_text((ROOT / "problems" / SLUG / "reference.py").read_text())
+    after, _, _, _ = run_measured(good)
+    assert after["verdict"] == Verdict.accepted, after["detail"]
+
+
+def run_measured(source_file: Path) -> tuple[dict, float, float, str]:
+    """`dli grade --json`: its result, its peak RSS in MB (read by wait4: the judge process it
+    waited for included), its seconds and its stderr."""
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "grade", SLUG, str(source_file), "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "DLI_ENV": "test"},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    with ThreadPoolExecutor(2) as readers:
+        out_future = readers.submit(proc.stdout.read)
+        err_future = readers.submit(proc.stderr.read)
+        _, status, usage = os.wait4(proc.pid, 0)
+        out, err = out_future.result(), err_future.result()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.monotonic() - started
+    assert proc.returncode in (0, 3), err.decode()[-3000:]
+    return json.loads(out), usage.ru_maxrss / 1024, seconds, err.decode()
+
+
+def test_twenty_parallel_dli_grade_runs_do_not_crash(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Each `dli grade` reaps stale containers at start while the others grade: no crash."""
+    del sandbox
+    good = tmp_path / "good.py"
+    good.write_text((ROOT / "problems" / SLUG / "reference.py").read_text())
+    bad = tmp_path / "bad.py"
+    bad.write_text(ATTACKS["frame_flood"])
+    files = [good, bad] * 10
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(run_measured, files))
+    for file, (result, _, _, err) in zip(files, results, strict=True):
+        assert "Traceback" not in err, err[-2000:]
+        assert (result["verdict"] == Verdict.accepted) == (file == good), result["detail"]
