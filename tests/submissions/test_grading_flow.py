@@ -9,6 +9,7 @@ from app.models import Submission, SubmissionStatus, User, UserProblemStatus
 from app.sandbox import Sandbox
 from app.users import service as users
 from tests.conftest import problems_dir
+from tests.hostile_outputs import ATTACKS
 
 REFERENCE = (problems_dir() / "softmax-cross-entropy" / "reference.py").read_text()
 WRONG = (problems_dir() / "softmax-cross-entropy" / "mutants" / "sum_not_mean.py").read_text()
@@ -80,3 +81,19 @@ def test_submissions_left_by_a_crash_are_graded_on_start(
             assert done["status"] == "done" and done["verdict"] == "accepted"
     status = db.scalars(select(UserProblemStatus).where(UserProblemStatus.user_id == bob.id)).one()
     assert status.attempts == 2
+
+
+def test_hostile_output_is_stored_and_served_bounded(
+    app: FastAPI, db: Session, sandbox: Sandbox
+) -> None:
+    """Before, 1.6 MB of crafted output made a 271 MB response here, and +288 MB in the database."""
+    headers = _headers(db, "mallory")
+    with TestClient(app) as client:
+        for name in ("deep_preview", "long_stdout_in_done_frame", "repeated_references"):
+            for mode in ("run", "submit"):
+                body = {"problem": "softmax-cross-entropy", "code": ATTACKS[name], "mode": mode}
+                sub_id = client.post("/api/v1/submissions", json=body, headers=headers).json()["id"]
+                resp = client.get(f"/api/v1/submissions/{sub_id}?wait=30", headers=headers)
+                assert resp.json()["verdict"] not in ("accepted", "internal_error", None), name
+                assert len(resp.content) < 256 * 1024, (name, mode, len(resp.content))
+                assert len(resp.json()["stdout"]) <= 64 * 1024
