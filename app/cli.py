@@ -16,7 +16,7 @@ from app.errors import AppError
 def db_session(settings: Settings) -> Iterator[Session]:
     from app.db import make_engine, make_sessionmaker
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, lock_timeout_s=settings.database_lock_timeout_s)
     session = make_sessionmaker(engine)()
     try:
         yield session
@@ -29,6 +29,8 @@ def db_session(settings: Settings) -> Iterator[Session]:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from app.serving import uvicorn_options
+
     sync_catalog(settings, quiet=True)
     print(f"dli: serving on http://{args.host or settings.host}:{args.port or settings.port}")
     uvicorn.run(
@@ -38,6 +40,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port or settings.port,
         reload=args.reload,
         log_level="info",
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        **uvicorn_options(settings.header_timeout_s),
     )
     return 0
 

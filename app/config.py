@@ -21,9 +21,15 @@ class Settings(BaseSettings):
     problems_dir: Path = ROOT / "problems"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Seconds a client has to send its request headers before the connection is closed.
+    header_timeout_s: float = 10.0
+    # Proxies whose X-Forwarded-For names the client (rate limits per address rely on it).
+    forwarded_allow_ips: str = "127.0.0.1"
     # Secure cookies need HTTPS; on by default in production.
     cookie_secure: bool | None = None
     session_max_age_s: int = 14 * 24 * 3600
+    # How long a write waits for another transaction's lock before it fails with a 503.
+    database_lock_timeout_s: float = 10.0
 
     sandbox_image: str = "dli-sandbox"
     sandbox_pool_size: int = 2

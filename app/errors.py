@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("dli")
@@ -50,6 +51,10 @@ class RateLimited(AppError):
     status_code, code = 429, "rate_limited"
 
 
+class Unavailable(AppError):
+    status_code, code = 503, "unavailable"
+
+
 class LoginRequired(AppError):
     """A page needs a signed-in user: browsers are sent to the sign-in form."""
 
@@ -66,6 +71,7 @@ _HTTP_CODES = {
     413: "payload_too_large",
     422: "invalid",
     429: "rate_limited",
+    503: "unavailable",
 }
 
 
@@ -118,6 +124,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         return _respond(request, 422, "invalid", _validation_message(exc.errors()))
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(request: Request, exc: OperationalError) -> Response:
+        # A lock held too long, a restarting database: nothing was saved, and trying again works.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        detail = "The database is busy or unavailable; nothing was saved. Try again shortly."
+        return _respond(request, 503, "unavailable", detail, {"Retry-After": "2"})
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -16,6 +16,7 @@ from app.errors import install_error_handlers
 from app.interviews import api as interviews_api
 from app.interviews import pages as interview_pages
 from app.interviews.timer import Sweeper
+from app.serving import install_log_redaction
 from app.submissions import api as submissions_api
 from app.submissions.queue import make_queue
 from app.users import api as users_api
@@ -35,7 +36,7 @@ SECURITY_HEADERS = {
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, lock_timeout_s=settings.database_lock_timeout_s)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,7 +52,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Deep-learning coding interview practice: catalog, submissions, grading.",
         version="0.1.0",
         lifespan=lifespan,
+        # Counted as the bytes arrive, chunked bodies included: a body past the limit is a 413
+        # before it is all read, whatever route it was sent to and whoever sent it.
+        max_body_size=MAX_BODY_BYTES,
     )
+    install_log_redaction()
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)

@@ -91,6 +91,40 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class UserSession(Base):
+    """A signed-in browser. The cookie carries a random id whose SHA-256 is stored here, so
+    signing out (here, or everywhere) really ends the session, whatever the cookie says."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class RateLimitKey(Base):
+    """One row per limited thing ("submit:user:7"): updating it serialises the checks of that key."""
+
+    __tablename__ = "rate_limit_keys"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    touched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RateLimitEvent(Base):
+    __tablename__ = "rate_limit_events"
+    __table_args__ = (Index("ix_rate_limit_events_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ApiToken(Base):
     __tablename__ = "api_tokens"
 
@@ -231,8 +265,11 @@ class Interview(Base):
     started_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
-    # The account that does the interview's submissions: the signed-in candidate, or a guest account.
+    # The guest account that owns the interview's submissions made with the link alone.
     candidate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The account the candidate said was theirs ("this is me" in the lobby): credited only for
+    # requests that carry that account's own session.
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(
         Text, default=""
     )  # the proctor's, never shown to the candidate
@@ -250,6 +287,8 @@ class InterviewQuestion(Base):
     position: Mapped[int]
     problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id"))
     hints_released: Mapped[int] = mapped_column(default=0)
+    # The candidate's current code: live views read this, never the snapshot history.
+    latest_code: Mapped[str | None] = mapped_column(Text)
 
 
 class InterviewEvent(Base):

@@ -51,7 +51,10 @@ class _WorkerState:
         with self._lock:
             if self.sessions is None or self.holder is None:
                 settings = get_settings()
-                self.sessions = make_sessionmaker(make_engine(settings.database_url))
+                engine = make_engine(
+                    settings.database_url, lock_timeout_s=settings.database_lock_timeout_s
+                )
+                self.sessions = make_sessionmaker(engine)
                 self.holder = SandboxHolder(settings)
             return self.sessions, self.holder
 

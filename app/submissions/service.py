@@ -1,12 +1,10 @@
 """Submission services. Keyword-only, never commit: the caller owns the transaction."""
 
-import math
-from datetime import timedelta
-
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.errors import Invalid, NotFound, PayloadTooLarge, RateLimited
+from app import ratelimit
+from app.errors import Invalid, NotFound, PayloadTooLarge
 from app.judge.verdicts import GradeResult
 from app.models import (
     CaseResult,
@@ -145,22 +143,14 @@ def unfinished_ids(db: Session) -> list[int]:
 
 
 def check_rate(db: Session, *, user_id: int, per_minute: int) -> None:
-    """At most `per_minute` submissions in any 60 s, counted in the database (shared by processes)."""
-    since = utcnow() - timedelta(seconds=60)
-    recent = list(
-        db.scalars(
-            select(Submission.created_at)
-            .where(Submission.user_id == user_id, Submission.created_at > since)
-            .order_by(Submission.created_at)
-        )
+    """At most `per_minute` submissions in any 60 s per user, atomic across processes."""
+    ratelimit.hit(
+        db,
+        key=f"submit:user:{user_id}",
+        limit=per_minute,
+        window_s=60,
+        what=f"at most {per_minute} submissions a minute",
     )
-    if len(recent) >= per_minute:
-        wait = 60 - (utcnow() - recent[-per_minute]).total_seconds()
-        retry = max(1, math.ceil(wait))
-        raise RateLimited(
-            f"at most {per_minute} submissions a minute; try again in {retry} s",
-            headers={"Retry-After": str(retry)},
-        )
 
 
 def get_own(db: Session, *, user_id: int, submission_id: int) -> Submission:

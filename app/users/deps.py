@@ -15,8 +15,12 @@ _bearer = HTTPBearer(auto_error=False, description="An API token from your accou
 
 
 def optional_user(request: Request, db: SessionDep) -> User | None:
-    user_id = request.session.get("uid")
-    user = db.get(User, user_id) if isinstance(user_id, int) else None
+    """The signed-in user: the cookie's session id must name a live server-side session."""
+    sid = request.session.get("sid")
+    found = service.session_user(db, plain=sid) if isinstance(sid, str) else None
+    user, request.state.session_id = (found[0], found[1].id) if found else (None, None)
+    if sid is not None and found is None:
+        request.session.pop("sid", None)  # signed out or expired: forget it
     request.state.user = user
     return user
 

@@ -176,3 +176,16 @@ def test_ids_beyond_64_bits_are_rejected_not_crashed(api) -> None:  # type: igno
     assert client.get(f"/api/v1/submissions/{2**70}", headers=headers).status_code == 422
     huge_cursor = client.get(f"/api/v1/submissions?cursor={'9' * 20}", headers=headers)
     assert huge_cursor.status_code == 422
+
+
+def test_the_rate_limit_holds_under_concurrent_submissions(app: FastAPI, api) -> None:  # type: ignore[no-untyped-def]
+    """30 submissions at once with a limit of 12 a minute: exactly 12 get in (21 did before)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client, headers, queue = api
+    limit = app.state.settings.submissions_per_minute
+    assert limit == 12
+    with ThreadPoolExecutor(30) as pool:
+        codes = list(pool.map(lambda _: post(client, headers).status_code, range(30)))
+    assert codes.count(202) == limit and codes.count(429) == 30 - limit
+    assert len(queue.ids) == limit

@@ -1,5 +1,6 @@
 """A real `dli serve` (with the real sandbox) and headless Chromium for the browser tests."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -7,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -32,30 +34,52 @@ def web_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def server(web_database: str, sandbox: Sandbox) -> Iterator[str]:
-    url = web_database
+@contextlib.contextmanager
+def running_server(
+    database_url: str, *, log: Path | None = None, **env: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A real `dli serve` on a free port; fails (never yields) if it does not come up."""
     port = free_port()
-    env = {**os.environ, "DLI_DATABASE_URL": url, "DLI_ENV": "test", "DLI_SANDBOX_POOL_SIZE": "1"}
+    environment = {
+        **os.environ,
+        "DLI_DATABASE_URL": database_url,
+        "DLI_ENV": "test",
+        "DLI_SANDBOX_POOL_SIZE": "1",
+        **env,
+    }
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
         cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        env=environment,
+        stdout=output,
+        stderr=output,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(200):
             try:
                 if httpx.get(base + "/", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
-                time.sleep(0.1)
-        yield base
+                pass
+            if proc.poll() is not None:
+                pytest.fail(f"dli serve exited with {proc.returncode}")
+            time.sleep(0.1)
+        else:
+            pytest.fail("dli serve did not answer within 20 s")
+        yield base, proc
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        if log:
+            output.close()  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="session")
+def server(web_database: str, sandbox: Sandbox) -> Iterator[str]:
+    with running_server(web_database) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="session")
