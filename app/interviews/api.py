@@ -1,7 +1,6 @@
 """REST routes for mock interviews: the proctor's side (/interviews) and the candidate's
 (/interview-sessions/{token}, authenticated by the link token alone)."""
 
-import secrets
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -13,13 +12,12 @@ from sqlalchemy.orm import Session
 from app.catalog import service as catalog
 from app.catalog.loader import cached_catalog
 from app.db import RowId, SessionDep
-from app.errors import Forbidden
+from app.errors import Conflict, Forbidden
 from app.interviews import service
 from app.markdown import to_html
-from app.models import Interview, Role, Submission, User, utcnow
+from app.models import Interview, Submission, User, utcnow
 from app.submissions import service as submissions
 from app.submissions.schemas import Accepted, SubmissionOut
-from app.users import service as users
 from app.users.deps import ApiUser, OptionalUser
 
 router = APIRouter(prefix="/api/v1", tags=["interviews"])
@@ -69,6 +67,7 @@ class ProctorView(InterviewOut):
     scorecard: dict[str, Any] | None
     events: list[EventOut]
     code: dict[int, str]
+    claimed_by: str | None = Field(description="the account the candidate said was theirs")
     submissions: list[SubmissionOut]
 
 
@@ -134,6 +133,11 @@ def _submissions(db: Session, interview: Interview, *, candidate_view: bool) -> 
             for case in view.cases:
                 if case.hidden:
                     case.diagnostic = ""
+            if sub.mode == "submit":
+                # Hidden cases ran in this submission, and the candidate's code controls what it
+                # printed while they did: the output goes to the interviewer only.
+                view.stdout = view.stderr = None
+                view.output_withheld = True
         out.append(view)
     return out
 
@@ -177,6 +181,7 @@ def get_interview(interview_id: RowId, db: SessionDep, user: ApiUser) -> Proctor
             for e in service.events(db, interview=interview)
         ],
         code=service.latest_code(db, interview=interview),
+        claimed_by=service.claimed_username(db, interview=interview),
         submissions=_submissions(db, interview, candidate_view=False),
     )
 
@@ -230,6 +235,23 @@ def release_hint(
     return {"position": body.position, "released": released, "of": len(spec.meta.hints)}
 
 
+class SnapshotOut(BaseModel):
+    id: int
+    at: datetime
+    position: int
+    code: str
+
+
+@router.get("/interviews/{interview_id}/snapshots/{snapshot_id}", response_model=SnapshotOut)
+def get_snapshot(
+    interview_id: RowId, snapshot_id: RowId, db: SessionDep, user: ApiUser
+) -> SnapshotOut:
+    """One snapshot of the candidate's code, for the report's replay."""
+    interview = service.for_proctor(db, user=user, interview_id=interview_id)
+    found = service.snapshot(db, interview=interview, snapshot_id=snapshot_id)
+    return SnapshotOut.model_validate(found, from_attributes=True)
+
+
 @router.put("/interviews/{interview_id}/notes")
 def put_notes(interview_id: RowId, body: Notes, db: SessionDep, user: ApiUser) -> Notes:
     interview = service.for_proctor(db, user=user, interview_id=interview_id)
@@ -266,6 +288,11 @@ class CandidateView(BaseModel):
     remaining_s: float | None
     duration_s: int
     allow_run: bool
+    show_hidden_diagnostics: bool
+    question_count: int
+    signed_in_as: str | None = Field(description="the account of this request's own session")
+    credited_to_you: bool = Field(description="this request's account is the one credited")
+    claimed: bool = Field(description="an account said 'this is me'")
     questions: list[CandidateQuestion]
 
 
@@ -285,23 +312,10 @@ class CandidateEvent(BaseModel):
     chars: int | None = Field(None, ge=0, le=10_000_000)
 
 
-def _candidate_user(db: Session, interview: Interview, signed_in: User | None) -> User:
-    """The account that owns the interview's submissions: the signed-in candidate, or a guest."""
-    if interview.candidate_id is None:
-        if signed_in is not None and signed_in.id != interview.proctor_id:
-            interview.candidate_id = signed_in.id
-        else:
-            guest = users.create_user(
-                db,
-                username=f"guest-{secrets.token_hex(6)}",
-                password=secrets.token_urlsafe(24),
-                role=Role.user,
-            )
-            interview.candidate_id = guest.id
+def _mark_joined(db: Session, interview: Interview) -> None:
+    """The first time the candidate opens the link (one event, never an account)."""
+    if not service.has_event(db, interview=interview, kind="joined"):
         service.record(db, interview=interview, kind="joined")
-    user = db.get(User, interview.candidate_id)
-    assert user is not None
-    return user
 
 
 @router.get("/interview-sessions/{token}", response_model=CandidateView)
@@ -309,7 +323,7 @@ def candidate_view(
     request: Request, token: Token, db: SessionDep, user: OptionalUser
 ) -> CandidateView:
     interview = service.for_candidate(db, token=token)
-    _candidate_user(db, interview, user)
+    _mark_joined(db, interview)
     code = service.latest_code(db, interview=interview)
     catalog_specs = cached_catalog(request.app.state.settings.problems_dir)
     questions = []
@@ -333,6 +347,11 @@ def candidate_view(
         remaining_s=_remaining(interview),
         duration_s=interview.duration_s,
         allow_run=interview.allow_run,
+        show_hidden_diagnostics=interview.show_hidden_diagnostics,
+        question_count=len(service.questions(db, interview=interview)),
+        signed_in_as=user.username if user else None,
+        credited_to_you=user is not None and user.id == interview.claimed_by_id,
+        claimed=interview.claimed_by_id is not None,
         questions=questions,
     )
 
@@ -342,7 +361,7 @@ def save_code(
     token: Token, position: Annotated[int, Path(ge=0, le=10)], body: CandidateCode, db: SessionDep
 ) -> None:
     interview = service.for_candidate(db, token=token)
-    service.save_snapshot(db, interview=interview, position=position, code=body.code)
+    service.save_code(db, interview=interview, position=position, code=body.code)
 
 
 @router.post("/interview-sessions/{token}/events", status_code=204)
@@ -361,8 +380,13 @@ def candidate_submit(
     service.require_live(interview)
     if body.mode == "run" and not interview.allow_run:
         raise Forbidden("Run is turned off in this interview; Submit instead.")
-    candidate = _candidate_user(db, interview, user)
     _, problem = service.question_at(db, interview=interview, position=body.position)
+    service.check_submission_rate(
+        db,
+        interview=interview,
+        per_minute=request.app.state.settings.submissions_per_minute,
+    )
+    candidate = service.submitter(db, interview=interview, signed_in=user)
     submission = submissions.create_submission(
         db,
         user_id=candidate.id,
@@ -372,7 +396,7 @@ def candidate_submit(
         mode=body.mode,
     )
     submission.interview_id = interview.id
-    service.save_snapshot(db, interview=interview, position=body.position, code=body.code)
+    service.save_code(db, interview=interview, position=body.position, code=body.code)
     service.record(
         db,
         interview=interview,
@@ -383,6 +407,24 @@ def candidate_submit(
     db.commit()
     request.app.state.queue.enqueue(submission.id)
     return Accepted(id=submission.id, status=submission.status.value)
+
+
+@router.post("/interview-sessions/{token}/claim", response_model=CandidateView)
+def claim(request: Request, token: Token, db: SessionDep, user: ApiUser) -> CandidateView:
+    """ "This is me": credit the signed-in account (its own session or token) with this interview."""
+    interview = service.for_candidate(db, token=token)
+    service.claim(db, interview=interview, user=user)
+    return candidate_view(request, token, db, user)
+
+
+@router.get("/interview-sessions/{token}/snapshots/{snapshot_id}", response_model=SnapshotOut)
+def candidate_snapshot(token: Token, snapshot_id: RowId, db: SessionDep) -> SnapshotOut:
+    """The candidate's replay, once the interview has ended."""
+    interview = service.for_candidate(db, token=token)
+    if interview.state != "ended":
+        raise Conflict("The replay opens when the interview has ended.")
+    found = service.snapshot(db, interview=interview, snapshot_id=snapshot_id)
+    return SnapshotOut.model_validate(found, from_attributes=True)
 
 
 @router.get("/interview-sessions/{token}/submissions", response_model=list[SubmissionOut])

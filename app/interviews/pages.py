@@ -116,10 +116,7 @@ def _report_context(
                 "attempts": len(mine),
             }
         )
-    snapshots = [
-        {"at": s.at.isoformat(), "position": s.position, "code": s.code}
-        for s in service.snapshots(db, interview=interview)
-    ]
+    snapshots = service.snapshot_index(db, interview=interview)
     return {
         "interview": interview,
         "rows": rows,
@@ -133,9 +130,9 @@ def _report_context(
 @router.get("/interviews/{interview_id}/report")
 def report(request: Request, interview_id: RowId, db: SessionDep, user: CurrentUser) -> Response:
     interview = service.for_proctor(db, user=user, interview_id=interview_id)
-    return render(
-        request, "interviews/report.html", _report_context(request, db, interview, private=True)
-    )
+    ctx = _report_context(request, db, interview, private=True)
+    ctx["snapshot_base"] = f"/api/v1/interviews/{interview.id}/snapshots/"
+    return render(request, "interviews/report.html", ctx)
 
 
 @router.get("/i/{token}")
@@ -152,4 +149,5 @@ def candidate_report(request: Request, token: str, db: SessionDep, user: Optiona
         raise Conflict("The report is ready when the interview has ended.")
     ctx = _report_context(request, db, interview, private=False)
     ctx["shared"] = interview.report_shared
+    ctx["snapshot_base"] = f"/api/v1/interview-sessions/{token}/snapshots/"
     return render(request, "interviews/report.html", ctx)

@@ -9,10 +9,11 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app import ratelimit
+from app.errors import Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge
 from app.models import (
     CodeSnapshot,
     Interview,
@@ -26,6 +27,10 @@ from app.models import (
 )
 
 MAX_QUESTIONS = 5
+MAX_CODE_BYTES = 64 * 1024
+# Candidate writes, per interview: the link is a bearer secret, so it gets limits of its own.
+SNAPSHOTS_PER_MINUTE = 120
+MAX_SNAPSHOTS = 1000  # replay history kept per interview; the latest code is always kept
 RUBRIC = ("correctness", "numerical_care", "code_quality", "communication", "debugging")
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 
@@ -110,7 +115,11 @@ def expire_all_due(db: Session) -> int:
 
 
 def for_proctor(db: Session, *, user: User, interview_id: int) -> Interview:
-    """The interview if this proctor owns it (admins see all); otherwise as missing as a wrong id."""
+    """The interview if this proctor owns it (admins see all); otherwise as missing as a wrong id.
+
+    The role is checked on every call: a proctor demoted to user loses their interviews at once.
+    """
+    _require_proctor(user)
     interview = db.get(Interview, interview_id)
     if interview is None or (interview.proctor_id != user.id and user.role != Role.admin):
         raise NotFound("No such interview.")
@@ -219,36 +228,51 @@ def question_at(
     raise NotFound("No such question in this interview.")
 
 
-def save_snapshot(db: Session, *, interview: Interview, position: int, code: str) -> CodeSnapshot:
+def save_code(db: Session, *, interview: Interview, position: int, code: str) -> None:
+    """Keep the candidate's current code, and a replay snapshot when it changed (capped)."""
     require_live(interview)
-    if len(code.encode()) > 64 * 1024:
-        raise Invalid("code is limited to 64 KiB")
-    question_at(db, interview=interview, position=position)
-    snapshot = CodeSnapshot(interview_id=interview.id, position=position, code=code)
-    db.add(snapshot)
+    if len(code.encode()) > MAX_CODE_BYTES:
+        raise PayloadTooLarge(f"code is limited to {MAX_CODE_BYTES // 1024} KiB")
+    question, _ = question_at(db, interview=interview, position=position)
+    if question.latest_code == code:
+        return  # nothing new: no write, no snapshot
+    ratelimit.hit(
+        db,
+        key=f"interview-code:{interview.id}",
+        limit=SNAPSHOTS_PER_MINUTE,
+        window_s=60,
+        what=f"at most {SNAPSHOTS_PER_MINUTE} code saves a minute",
+    )
+    question.latest_code = code
+    kept = db.scalar(select(func.count()).where(CodeSnapshot.interview_id == interview.id))
+    if (kept or 0) < MAX_SNAPSHOTS:
+        db.add(CodeSnapshot(interview_id=interview.id, position=position, code=code))
     db.flush()
-    return snapshot
 
 
 def latest_code(db: Session, *, interview: Interview) -> dict[int, str]:
-    out: dict[int, str] = {}
+    return {
+        q.position: q.latest_code
+        for q, _ in questions(db, interview=interview)
+        if q.latest_code is not None
+    }
+
+
+def snapshot_index(db: Session, *, interview: Interview) -> list[dict[str, Any]]:
+    """The replay's timeline without the code (fetched one snapshot at a time)."""
     stmt = (
-        select(CodeSnapshot)
+        select(CodeSnapshot.id, CodeSnapshot.at, CodeSnapshot.position)
         .where(CodeSnapshot.interview_id == interview.id)
         .order_by(CodeSnapshot.id)
     )
-    for snapshot in db.scalars(stmt):
-        out[snapshot.position] = snapshot.code
-    return out
+    return [{"id": i, "at": at.isoformat(), "position": pos} for i, at, pos in db.execute(stmt)]
 
 
-def snapshots(db: Session, *, interview: Interview) -> list[CodeSnapshot]:
-    stmt = (
-        select(CodeSnapshot)
-        .where(CodeSnapshot.interview_id == interview.id)
-        .order_by(CodeSnapshot.id)
-    )
-    return list(db.scalars(stmt))
+def snapshot(db: Session, *, interview: Interview, snapshot_id: int) -> CodeSnapshot:
+    found = db.get(CodeSnapshot, snapshot_id)
+    if found is None or found.interview_id != interview.id:
+        raise NotFound("No such snapshot.")
+    return found
 
 
 def events(db: Session, *, interview: Interview) -> list[InterviewEvent]:
@@ -303,3 +327,62 @@ def set_scorecard(
         "recommendation": recommendation,
     }
     return interview
+
+
+# --- who the candidate is --------------------------------------------------------------------
+
+
+def claim(db: Session, *, interview: Interview, user: User) -> Interview:
+    """The candidate, signed in, says "this is me": their account is credited from now on, for
+    requests that carry its session (the link alone never acts as the account)."""
+    if interview.state == InterviewState.ended:
+        raise Conflict("The interview has ended.")
+    if user.id == interview.proctor_id:
+        raise Conflict("The interviewer cannot be the candidate.")
+    if interview.claimed_by_id not in (None, user.id):
+        raise Conflict("Another account already took this interview.")
+    if interview.claimed_by_id is None:
+        interview.claimed_by_id = user.id
+        record(db, interview=interview, kind="claimed", data={"username": user.username})
+    return interview
+
+
+def submitter(db: Session, *, interview: Interview, signed_in: User | None) -> User:
+    """Who owns a submission made with the link: the claimed account if this request carries
+    its session, otherwise the interview's guest account (made on the first submission)."""
+    if signed_in is not None and signed_in.id == interview.claimed_by_id:
+        return signed_in
+    if interview.candidate_id is None:
+        guest = User(
+            username=f"guest-{secrets.token_hex(6)}",
+            password_hash="!",  # no password can match: guests never sign in
+            role=Role.user,
+        )
+        db.add(guest)
+        db.flush()
+        interview.candidate_id = guest.id
+    guest_user = db.get(User, interview.candidate_id)
+    assert guest_user is not None
+    return guest_user
+
+
+def check_submission_rate(db: Session, *, interview: Interview, per_minute: int) -> None:
+    ratelimit.hit(
+        db,
+        key=f"interview-submit:{interview.id}",
+        limit=per_minute,
+        window_s=60,
+        what=f"at most {per_minute} runs and submits a minute in an interview",
+    )
+
+
+def claimed_username(db: Session, *, interview: Interview) -> str | None:
+    user = db.get(User, interview.claimed_by_id) if interview.claimed_by_id else None
+    return user.username if user else None
+
+
+def has_event(db: Session, *, interview: Interview, kind: str) -> bool:
+    stmt = select(InterviewEvent.id).where(
+        InterviewEvent.interview_id == interview.id, InterviewEvent.kind == kind
+    )
+    return db.scalar(stmt.limit(1)) is not None

@@ -242,6 +242,7 @@
       deadline = view.remaining_s === null ? null : Date.now() + view.remaining_s * 1000;
       $("cand-state").textContent = { scheduled: "Not started", live: "In progress", ended: "Ended" }[state];
       $("lobby").hidden = state !== "scheduled";
+      showClaim(view);
       $("over").hidden = state !== "ended";
       if (state !== "scheduled" && !built) build(view);
       for (const q of view.questions) {
@@ -254,6 +255,30 @@
           if (e.area) e.area.readOnly = true;
         }
         document.querySelectorAll(".candidate .actions button").forEach((b) => { b.disabled = true; });
+      }
+    }
+
+    // "This is me": a signed-in candidate may have the interview credited to their account.
+    // Only requests carrying that account's own session are credited; the link alone never is.
+    function showClaim(view) {
+      const box = $("claim");
+      if (state === "ended" || !view.signed_in_as) { box.hidden = true; return; }
+      box.hidden = false;
+      if (view.credited_to_you) {
+        box.replaceChildren(`Your work here counts for your account ${view.signed_in_as}.`);
+      } else if (view.claimed) {
+        box.replaceChildren("Another account took this interview; your work here stays with the interview.");
+      } else if (!box.querySelector("button")) {
+        const csrf = document.querySelector('meta[name="csrf-token"]').content;
+        const button = el("button", { type: "button" }, `This is me: count this interview for ${view.signed_in_as}`);
+        button.addEventListener("click", async () => {
+          try {
+            showClaim(await call("POST", `${base}/claim`, undefined, { "X-CSRF-Token": csrf }));
+          } catch (err) {
+            box.append(" ", err.message);
+          }
+        });
+        box.replaceChildren(button);
       }
     }
 
@@ -283,13 +308,17 @@
   // --- the report's replay -------------------------------------------------------------------
   const slider = $("replay-slider");
   if (slider) {
+    // The page lists when each snapshot was taken; the code is fetched one snapshot at a time.
     const snaps = JSON.parse($("snapshots").textContent);
-    const showSnap = () => {
-      const s = snaps[Number(slider.value)];
-      $("replay-when").textContent = `${new Date(s.at).toLocaleTimeString()} · question ${s.position + 1} · snapshot ${Number(slider.value) + 1} of ${snaps.length}`;
-      $("replay-code").textContent = s.code;
+    const codes = new Map();
+    const showSnap = async () => {
+      const index = Number(slider.value);
+      const s = snaps[index];
+      $("replay-when").textContent = `${new Date(s.at).toLocaleTimeString()} · question ${s.position + 1} · snapshot ${index + 1} of ${snaps.length}`;
+      if (!codes.has(s.id)) codes.set(s.id, (await call("GET", slider.dataset.base + s.id)).code);
+      if (Number(slider.value) === index) $("replay-code").textContent = codes.get(s.id);
     };
-    slider.addEventListener("input", showSnap);
-    showSnap();
+    slider.addEventListener("input", () => showSnap().catch((err) => { $("replay-code").textContent = err.message; }));
+    showSnap().catch(() => {});
   }
 })();

@@ -58,6 +58,9 @@ class SubmissionOut(BaseModel):
     stdout: str | None
     stderr: str | None
     code: str
+    output_withheld: bool = Field(
+        default=False, description="interviews: the output of a Submit goes to the interviewer only"
+    )
     cases: list[CaseOut] = []
 
     @classmethod

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Role
 from app.sandbox import Sandbox
-from tests.conftest import problems_dir, register
+from tests.conftest import csrf_from, problems_dir, register
 from tests.interviews.test_access import bearer, create, token_of
 
 REFERENCE = (problems_dir() / "log-softmax" / "reference.py").read_text()
@@ -23,9 +23,13 @@ def test_signed_in_candidate_gets_graded_and_credited(
         token = token_of(created["candidate_link"])
         candidate = TestClient(app)
         register(candidate, "carol")
-        assert (
-            candidate.get(f"/api/v1/interview-sessions/{token}").status_code == 200
-        )  # links carol
+        view = candidate.get(f"/api/v1/interview-sessions/{token}").json()
+        assert view["signed_in_as"] == "carol" and not view["credited_to_you"]  # not yet
+        csrf = csrf_from(candidate, "/")
+        claimed = candidate.post(
+            f"/api/v1/interview-sessions/{token}/claim", headers={"X-CSRF-Token": csrf}
+        )
+        assert claimed.status_code == 200 and claimed.json()["credited_to_you"]
         client.post(f"/api/v1/interviews/{created['id']}/start", headers=proctor)
         body = {"position": 0, "code": REFERENCE, "mode": "submit"}
         assert (
