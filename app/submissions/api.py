@@ -79,10 +79,16 @@ def list_submissions(
     user: ApiUser,
     problem: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[0-9]{1,19}$", description="the next_cursor of a previous page (digits)"
+        ),
+    ] = None,
 ) -> SubmissionPage:
     """Your submissions, newest first."""
-    if cursor is not None and (not cursor.isdigit() or int(cursor) > MAX_ID):
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if cursor is not None and int(cursor) > MAX_ID:
         raise Invalid("cursor: pass the next_cursor of a previous page")
     problem_id = catalog.get_problem(db, slug=problem).id if problem else None
     rows = service.list_own(
