@@ -224,7 +224,8 @@ def cmd_bench_sandbox(args: argparse.Namespace, settings: Settings) -> int:
         if args.solution
         else (spec.path / "reference.py").read_text()
     )
-    bench_sandbox(settings, spec, source, rounds=args.rounds, jobs=args.jobs)
+    runtimes = tuple(r for r in args.runtimes.split(",") if r)
+    bench_sandbox(settings, spec, source, rounds=args.rounds, jobs=args.jobs, runtimes=runtimes)
     return 0
 
 
@@ -293,6 +294,11 @@ def build_parser() -> argparse.ArgumentParser:
     bsandbox.add_argument("--solution", help="a solution file (default: the problem's reference)")
     bsandbox.add_argument("--rounds", type=int, default=20)
     bsandbox.add_argument("--jobs", type=int, default=16)
+    bsandbox.add_argument(
+        "--runtimes",
+        default="runc,runsc",
+        help="container runtimes to compare, comma-separated (runsc is gVisor)",
+    )
     bsandbox.set_defaults(handler=cmd_bench_sandbox)
 
     sub.add_parser("worker", help="a Celery grading worker (DLI_QUEUE=celery)").set_defaults(

@@ -32,6 +32,15 @@ SECURITY_HEADERS = {
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     ),
 }
+# The API reference pages load Swagger UI and ReDoc from their CDN and start them with an
+# inline script: the same headers, with a policy that allows exactly that.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
+    "https://cdn.redoc.ly; worker-src blob:; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -82,9 +91,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response: Response = await call_next(request)
-        if request.url.path not in ("/docs", "/redoc"):
-            for key, value in SECURITY_HEADERS.items():
-                response.headers.setdefault(key, value)
+        docs = request.url.path in ("/docs", "/redoc")
+        for key, value in SECURITY_HEADERS.items():
+            if docs and key == "Content-Security-Policy":
+                value = DOCS_CSP
+            response.headers.setdefault(key, value)
         return response
 
     install_error_handlers(app)

@@ -6,7 +6,14 @@ cd "$(dirname "$0")/.."
 
 say() { printf 'sandbox: %s\n' "$*"; }
 
+gvisor() {
+  if [ "${DLI_SANDBOX_RUNTIME:-}" = runsc ] || [ "${DLI_GVISOR:-}" = 1 ]; then
+    bash sandbox/ensure-gvisor.sh
+  fi
+}
+
 if docker info >/dev/null 2>&1; then
+  gvisor
   exit 0
 fi
 if [ ! -f /etc/debian_version ] || [ "$(id -u)" != 0 ]; then
@@ -29,6 +36,7 @@ nohup dockerd >var/dockerd.log 2>&1 &
 for _ in $(seq 1 60); do
   if docker info >/dev/null 2>&1; then
     say "Docker engine is up"
+    gvisor
     exit 0
   fi
   sleep 1

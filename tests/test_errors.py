@@ -59,3 +59,12 @@ def test_production_refuses_the_default_secret() -> None:
         Settings(env="production", secret_key="short")
     ok = Settings(env="production", secret_key="k" * 40)
     assert ok.secure_cookies
+
+
+def test_the_api_reference_pages_get_the_security_headers_too(client: TestClient) -> None:
+    for path in ("/docs", "/redoc"):
+        headers = client.get(path).headers
+        assert (
+            headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+        )
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]

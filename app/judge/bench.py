@@ -7,6 +7,7 @@ Four ways to grade the same solution of the same problem:
 - inproc: the grading compute alone, in this process (the floor).
 """
 
+import functools
 import os
 import statistics
 import subprocess
@@ -75,12 +76,20 @@ def bench_sandbox(
     rounds: int = 20,
     jobs: int = 16,
     concurrency: tuple[int, ...] = (1, 2, 4),
+    runtimes: tuple[str, ...] = ("runc",),
     out: Callable[[str], None] = print,
 ) -> dict[str, float]:
+    """Latency and throughput of each path, each runtime's containers side by side."""
     problem = graded_problem(spec)
     names = [c.name for c in problem.selected("submit")]
     limits = Limits(spec.meta.limits.wall_seconds, spec.meta.limits.memory_mb)
-    sandbox = Sandbox(settings, pool_size=max(concurrency))
+    sandboxes = {
+        runtime: Sandbox(
+            settings.model_copy(update={"sandbox_runtime": None if runtime == "runc" else runtime}),
+            pool_size=max(concurrency),
+        )
+        for runtime in runtimes
+    }
     figures: dict[str, float] = {}
     try:
 
@@ -88,51 +97,55 @@ def bench_sandbox(
             raw = runner(solution, problem.program, names, limits)
             return judge_isolated(problem, "submit", raw, limits)
 
-        def wait_for_warm_pool() -> None:
-            deadline = time.monotonic() + 30
-            while sandbox._pool.qsize() < sandbox.pool_size and time.monotonic() < deadline:
-                time.sleep(0.05)
+        def wait_for_warm_pools() -> None:
+            deadline = time.monotonic() + 60
+            for box in sandboxes.values():
+                while box._pool.qsize() < box.pool_size and time.monotonic() < deadline:
+                    time.sleep(0.05)
 
-        paths: dict[str, Callable[[], GradeResult]] = {
-            "pool": lambda: through(sandbox.run),
-            "cold": lambda: through(sandbox.run_cold),
-            "bare": lambda: through(run_bare),
-            "inproc": lambda: judge(problem, "submit", execute(problem, solution, names)),
-        }
+        paths: dict[str, Callable[[], GradeResult]] = {}
+        for runtime, box in sandboxes.items():
+            suffix = "" if runtime == "runc" else f"/{runtime}"
+            paths[f"pool{suffix}"] = functools.partial(through, box.run)
+            paths[f"cold{suffix}"] = functools.partial(through, box.run_cold)
+        paths["bare"] = lambda: through(run_bare)
+        paths["inproc"] = lambda: judge(problem, "submit", execute(problem, solution, names))
         out(f"latency: {rounds} sequential submissions of {spec.slug} ({len(names)} cases) each")
-        out(f"{'path':8} {'p50 ms':>9} {'p95 ms':>9}")
+        out(f"{'path':12} {'p50 ms':>9} {'p95 ms':>9}")
         for path, grade_once in paths.items():
             samples = []
             for _ in range(rounds):
-                if path == "pool":
-                    wait_for_warm_pool()  # steady state at low load: the pool refilled in between
+                if path.startswith("pool"):
+                    wait_for_warm_pools()  # steady state at low load: the pool refilled between
                 samples.append(_timed(grade_once))
             figures[f"{path}_p50"] = statistics.median(samples)
             figures[f"{path}_p95"] = _percentile(samples, 0.95)
-            out(f"{path:8} {figures[f'{path}_p50'] * 1e3:9.1f} {figures[f'{path}_p95'] * 1e3:9.1f}")
+            out(
+                f"{path:12} {figures[f'{path}_p50'] * 1e3:9.1f} {figures[f'{path}_p95'] * 1e3:9.1f}"
+            )
 
+        container_paths = [p for p in paths if p.startswith(("pool", "cold"))]
         out(f"\nthroughput: {jobs} submissions at each concurrency (verdicts/s)")
-        out(f"{'workers':>7} {'pool':>8} {'cold':>8} {'ratio':>7}")
+        out(f"{'workers':>7} " + " ".join(f"{p:>12}" for p in container_paths))
         for workers in concurrency:
-            rates = {}
-            for path in ("pool", "cold"):
-                wait_for_warm_pool()
+            for path in container_paths:
+                wait_for_warm_pools()
                 grade_once = paths[path]
                 started = time.perf_counter()
                 with ThreadPoolExecutor(workers) as executor:
                     list(executor.map(lambda _, g=grade_once: _timed(g), range(jobs)))
-                rates[path] = jobs / (time.perf_counter() - started)
-                figures[f"{path}_rps_{workers}"] = rates[path]
-            out(
-                f"{workers:7d} {rates['pool']:8.2f} {rates['cold']:8.2f} {rates['pool'] / rates['cold']:6.2f}x"
-            )
+                figures[f"{path}_rps_{workers}"] = jobs / (time.perf_counter() - started)
+            rates = " ".join(f"{figures[f'{p}_rps_{workers}']:12.2f}" for p in container_paths)
+            out(f"{workers:7d} {rates}")
     finally:
-        sandbox.close()
+        for box in sandboxes.values():
+            box.close()
 
-    out(
-        "\nratios (targets on 2 cores: pool/cold <= 0.25, pool/bare <= 1.0, pool/cold throughput >= 1)"
-    )
-    out(f"  pool p50 / cold p50   = {figures['pool_p50'] / figures['cold_p50']:.2f}")
-    out(f"  pool p50 / bare p50   = {figures['pool_p50'] / figures['bare_p50']:.2f}")
-    out(f"  pool p50 / inproc p50 = {figures['pool_p50'] / figures['inproc_p50']:.1f}")
+    out("\nratios (targets on 2 cores: pool/cold <= 0.25, pool/bare <= 1.0)")
+    for runtime in runtimes:
+        suffix = "" if runtime == "runc" else f"/{runtime}"
+        pool, cold = figures[f"pool{suffix}_p50"], figures[f"cold{suffix}_p50"]
+        out(f"  {runtime:6} pool p50 / cold p50   = {pool / cold:.2f}")
+        out(f"  {runtime:6} pool p50 / bare p50   = {pool / figures['bare_p50']:.2f}")
+        out(f"  {runtime:6} pool p50 / inproc p50 = {pool / figures['inproc_p50']:.1f}")
     return figures

@@ -81,9 +81,7 @@ def list_submissions(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[
         str | None,
-        Query(
-            pattern=r"^[0-9]{1,19}$", description="the next_cursor of a previous page (digits)"
-        ),
+        Query(pattern=r"^[0-9]{1,19}$", description="the next_cursor of a previous page (digits)"),
     ] = None,
 ) -> SubmissionPage:
     """Your submissions, newest first."""

@@ -3,6 +3,7 @@
 The real sandbox is exercised in tests/sandbox and tests/judge/test_hostile.py.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from app.catalog.loader import load_problem
 from app.judge.grader import compile_check, grade, judge
 from app.judge.local import InProcessSandbox, execute
 from app.judge.problem import graded_problem
+from app.judge.verdicts import PREVIEW_BUDGET, CaseReport, GradeResult, preview
 from app.models import Verdict
 from app.sandbox import CaseRun, SandboxResult
 from tests.conftest import problems_dir
@@ -167,3 +169,27 @@ def test_without_docker_a_submission_gets_a_clear_sandbox_unavailable(monkeypatc
     graded = grade(SPEC, REFERENCE, mode="submit", sandbox=None)
     assert graded.verdict == Verdict.internal_error
     assert graded.detail.startswith("sandbox unavailable")
+
+
+def test_invisible_characters_in_what_the_candidate_sent_are_made_visible() -> None:
+    sneaky = (
+        "def softmax_cross_entropy(logits, labels):\n"
+        "    print('ok\\u202e ssap')\n"
+        "    raise ValueError('all cases passed\\u200b\\u2066 really')\n"
+    )
+    graded = grade(SPEC, sneaky, mode="run", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+    assert graded.verdict == Verdict.runtime_error
+    diagnostic = graded.cases[0].diagnostic
+    assert "<U+200B><U+2066>" in diagnostic and "\u200b" not in diagnostic
+
+
+def test_previews_and_texts_are_bounded_whatever_the_outputs() -> None:
+    nested = {"c": 10**100, "b": "x" * 100_000, "a": [[float(i)] * 50 for i in range(3000)]}
+    shown = preview(nested)
+    assert len(json.dumps(shown)) < 40 * PREVIEW_BUDGET
+    assert shown["c"].endswith("...") and len(shown["b"]) <= 200
+    long = GradeResult(Verdict.wrong_answer, detail="d" * 10**6, stdout="o" * 10**6)
+    long.cases = [CaseReport("c", True, False, "x" * 10**6)]
+    bounded = long.bounded(output_chars=1000)
+    assert len(bounded.detail) <= 4000 and len(bounded.stdout) == 1000
+    assert len(bounded.cases[0].diagnostic) <= 2000

@@ -1,15 +1,18 @@
 """A real Docker sandbox for the tests in this folder (skipped without Docker, except under CI)."""
 
 import dataclasses
+from collections.abc import Iterator
 
+import docker
 import pytest
 
 from app.catalog.loader import Limits as ProblemLimits
 from app.catalog.loader import ProblemSpec, load_problem
-from app.config import ROOT
+from app.config import ROOT, Settings
 from app.judge.grader import grade
 from app.judge.verdicts import GradeResult
 from app.sandbox import Sandbox
+from tests.conftest import require_or_skip
 
 
 @pytest.fixture(scope="session")
@@ -25,9 +28,33 @@ def reference_source(spec: ProblemSpec) -> str:
     return (spec.path / "reference.py").read_text()
 
 
+def runtime_registered(name: str) -> bool:
+    try:
+        return name in (docker.from_env(timeout=5).info().get("Runtimes") or {})
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session", params=["runc", "runsc"])
+def runtime_sandbox(
+    request: pytest.FixtureRequest, sandbox: Sandbox, sandbox_settings: Settings
+) -> Iterator[Sandbox]:
+    """The hostile suites run on both runtimes: Docker's default (runc) and gVisor (runsc)."""
+    if request.param == "runc":
+        yield sandbox
+        return
+    require_or_skip(
+        runtime_registered("runsc"),
+        "gVisor's runsc is not registered with Docker (DLI_SANDBOX_RUNTIME=runsc ./dev test)",
+    )
+    box = Sandbox(sandbox_settings.model_copy(update={"sandbox_runtime": "runsc"}))
+    yield box
+    box.close()
+
+
 @pytest.fixture
-def submit(sandbox: Sandbox, spec: ProblemSpec):  # type: ignore[no-untyped-def]
+def submit(runtime_sandbox: Sandbox, spec: ProblemSpec):  # type: ignore[no-untyped-def]
     def run(source: str, mode: str = "submit") -> GradeResult:
-        return grade(spec, source, mode=mode, sandbox=sandbox)
+        return grade(spec, source, mode=mode, sandbox=runtime_sandbox)
 
     return run

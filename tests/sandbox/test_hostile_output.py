@@ -19,20 +19,25 @@ import pytest
 from app.config import ROOT
 from app.models import Verdict
 from app.sandbox import Sandbox
+from tests.conftest import require_or_skip
 from tests.hostile_outputs import ATTACKS
+from tests.sandbox.conftest import runtime_registered
 
 SLUG = "softmax-cross-entropy"
 PEAK_RSS_MB, SECONDS = 300, 15
 
 
+@pytest.mark.parametrize("runtime", ["runc", "runsc"])
 @pytest.mark.parametrize("name", sorted(ATTACKS))
 def test_hostile_output_costs_the_grading_process_little(
-    name: str, sandbox: Sandbox, tmp_path: Path
+    name: str, runtime: str, sandbox: Sandbox, tmp_path: Path
 ) -> None:
     del sandbox  # only here to build the image and require Docker
+    if runtime != "runc":
+        require_or_skip(runtime_registered(runtime), f"{runtime} is not registered with Docker")
     attack = tmp_path / "attack.py"
     attack.write_text(ATTACKS[name])
-    result, rss_mb, seconds, _ = run_measured(attack)
+    result, rss_mb, seconds, _ = run_measured(attack, runtime)
     assert result["verdict"] != Verdict.accepted
     assert result["verdict"] != Verdict.internal_error, result["detail"]
     assert rss_mb < PEAK_RSS_MB, f"peak RSS {rss_mb:.0f} MB"
@@ -42,11 +47,11 @@ def test_hostile_output_costs_the_grading_process_little(
     assert len(stored) < 256 * 1024, f"{len(stored)} bytes would be stored"
     good = tmp_path / "good.py"
     good.write_text((ROOT / "problems" / SLUG / "reference.py").read_text())
-    after, _, _, _ = run_measured(good)
+    after, _, _, _ = run_measured(good, runtime)
     assert after["verdict"] == Verdict.accepted, after["detail"]
 
 
-def run_measured(source_file: Path) -> tuple[dict, float, float, str]:
+def run_measured(source_file: Path, runtime: str = "runc") -> tuple[dict, float, float, str]:
     """`dli grade --json`: its result, its peak RSS in MB (read by wait4: the judge process it
     waited for included), its seconds and its stderr."""
     started = time.monotonic()
@@ -55,7 +60,7 @@ def run_measured(source_file: Path) -> tuple[dict, float, float, str]:
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, "DLI_ENV": "test"},
+        env={**os.environ, "DLI_ENV": "test", "DLI_SANDBOX_RUNTIME": runtime},
     )
     assert proc.stdout is not None and proc.stderr is not None
     with ThreadPoolExecutor(2) as readers:
