@@ -5,9 +5,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
+from app.assets import AssetFiles, asset_url
 from app.catalog import api as catalog_api
 from app.catalog import pages as catalog_pages
 from app.config import ROOT, Settings, get_settings
@@ -21,6 +22,7 @@ from app.submissions import api as submissions_api
 from app.submissions.queue import make_queue
 from app.users import api as users_api
 from app.users import pages as users_pages
+from app.web import templates
 
 MAX_BODY_BYTES = 512 * 1024
 SECURITY_HEADERS = {
@@ -32,14 +34,11 @@ SECURITY_HEADERS = {
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     ),
 }
-# The API reference pages load Swagger UI and ReDoc from their CDN and start them with an
-# inline script: the same headers, with a policy that allows exactly that.
+# The API reference pages run Swagger UI and ReDoc from files this server serves (no CDN); ReDoc
+# starts a web worker from a blob.
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
-    "https://cdn.redoc.ly; worker-src blob:; frame-ancestors 'none'; base-uri 'self'; "
-    "form-action 'self'"
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
 
@@ -61,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Deep-learning coding interview practice: catalog, submissions, grading.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below from npm packages installed at setup, not from a CDN
+        redoc_url=None,
         # Counted as the bytes arrive, chunked bodies included: a body past the limit is a 413
         # before it is all read, whatever route it was sent to and whoever sent it.
         max_body_size=MAX_BODY_BYTES,
@@ -70,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
 
+    # Pages and API answers are compressed on the way out; built assets are gzipped at build time.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -99,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     install_error_handlers(app)
-    app.mount("/static", StaticFiles(directory=str(ROOT / "app" / "static")), name="static")
+    app.mount("/static", AssetFiles(directory=str(ROOT / "app" / "static")), name="static")
     routers = (
         catalog_pages.router,
         users_pages.router,
@@ -111,4 +114,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in routers:
         app.include_router(router)
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui(request: Request) -> Response:
+        return _docs_page(request, "swagger", "Swagger UI")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc(request: Request) -> Response:
+        return _docs_page(request, "redoc", "ReDoc")
+
     return app
+
+
+def _docs_page(request: Request, kind: str, title: str) -> Response:
+    ready = asset_url("swagger-ui.js" if kind == "swagger" else "redoc.js") is not None
+    ctx = {"kind": kind, "title": title, "ready": ready}
+    return templates.TemplateResponse(request, "docs.html", ctx)

@@ -225,6 +225,18 @@ class UserProblemStatus(Base):
     last_submitted_at: Mapped[datetime | None]
 
 
+class RevealedHints(Base):
+    """How many of a question's hints a user has revealed: they stay revealed on every visit."""
+
+    __tablename__ = "revealed_hints"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id"), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
 class Draft(Base):
     """The editor's content, autosaved while the user types."""
 
@@ -255,8 +267,11 @@ class Interview(Base):
     duration_s: Mapped[int]
     allow_run: Mapped[bool] = mapped_column(Boolean, default=True)
     show_hidden_diagnostics: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The candidate link carries a random token; only its SHA-256 is stored.
+    # The candidate link's token is an HMAC of the server's secret key, the interview and this
+    # random nonce: the proctor can be shown it again, a database alone does not reveal it, and
+    # rotating the nonce makes a new link. Only the token's SHA-256 is used to look it up.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    link_nonce: Mapped[str | None] = mapped_column(String(64))
     link_expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     state: Mapped[InterviewState] = mapped_column(

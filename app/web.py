@@ -3,21 +3,39 @@
 import hmac
 import secrets
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from app.assets import asset_url
 from app.config import ROOT
 from app.errors import Forbidden
+from app.judge.verdicts import VERDICT_WORDS
+from app.models import Verdict
 
 templates = Jinja2Templates(directory=str(ROOT / "app" / "templates"))
 
 
-def bundle_built() -> bool:
-    """Whether the front-end bundle exists. Without it pages still work: a plain textarea, raw TeX."""
-    return (ROOT / "app" / "static" / "dist" / "bundle.js").is_file()
+templates.env.globals["asset"] = asset_url
+
+
+def verdict_word(value: object) -> str:
+    """ "Wrong answer", not "wrong_answer": verdicts read as words on every page."""
+    try:
+        return VERDICT_WORDS[Verdict(str(value))]
+    except ValueError:
+        return str(value or "").replace("_", " ")
+
+
+def iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+templates.env.filters["verdict"] = verdict_word
+templates.env.filters["iso"] = iso
 
 
 def csrf_token(request: Request) -> str:
@@ -55,3 +73,9 @@ def render(
     return templates.TemplateResponse(
         request, name, ctx, status_code=status_code, headers=dict(headers or {})
     )
+
+
+def grading_unavailable(request: Request) -> str | None:
+    """Why Run and Submit cannot work right now (no sandbox answers), or None."""
+    queue = getattr(request.app.state, "queue", None)
+    return queue.unavailable_reason() if queue is not None else None

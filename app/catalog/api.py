@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
+from app.api_errors import ERROR_RESPONSES
 from app.catalog import service
 from app.catalog.loader import cached_catalog
 from app.db import SessionDep
@@ -16,7 +17,7 @@ from app.models import Progress
 from app.submissions import service as submissions
 from app.users.deps import ApiUser
 
-router = APIRouter(prefix="/api/v1", tags=["problems"])
+router = APIRouter(prefix="/api/v1", tags=["problems"], responses=ERROR_RESPONSES)
 
 
 class ProblemSummary(BaseModel):
@@ -44,6 +45,19 @@ class ProblemDetail(ProblemSummary):
     memory_mb: int
     hints: int = Field(description="how many hints GET /problems/{slug}/hints/{n} can reveal")
     samples: list[SampleCase]
+
+
+class HintOut(BaseModel):
+    number: int
+    of: int
+    hint: str = Field(description="Markdown")
+    hint_html: str
+
+
+class FollowUpOut(BaseModel):
+    question: str
+    answer: str = Field(description="Markdown")
+    answer_html: str
 
 
 class Draft(BaseModel):
@@ -99,29 +113,35 @@ def get_problem(request: Request, slug: str, db: SessionDep, user: ApiUser) -> P
     )
 
 
-@router.get("/problems/{slug}/hints/{number}")
+@router.get("/problems/{slug}/hints/{number}", response_model=HintOut)
 def get_hint(
     request: Request,
     slug: str,
     number: Annotated[int, Path(ge=1, le=100)],
     db: SessionDep,
     user: ApiUser,
-) -> dict:
-    service.get_problem(db, slug=slug)
+) -> HintOut:
+    """Hint `number` (from 1). Hints you have seen stay revealed on the question page."""
+    problem = service.get_problem(db, slug=slug)
     hints = cached_catalog(request.app.state.settings.problems_dir)[slug].meta.hints
     if not 1 <= number <= len(hints):
         raise NotFound(f"this question has {len(hints)} hints")
-    return {"number": number, "of": len(hints), "hint": hints[number - 1]}
+    service.reveal_hint(db, user=user, problem=problem, number=number)
+    text = hints[number - 1]
+    return HintOut(number=number, of=len(hints), hint=text, hint_html=to_html(text))
 
 
-@router.get("/problems/{slug}/follow-ups")
-def get_follow_ups(request: Request, slug: str, db: SessionDep, user: ApiUser) -> list[dict]:
+@router.get("/problems/{slug}/follow-ups", response_model=list[FollowUpOut])
+def get_follow_ups(request: Request, slug: str, db: SessionDep, user: ApiUser) -> list[FollowUpOut]:
     """Interview follow-ups with answers, once you have solved the question."""
     problem = service.get_problem(db, slug=slug)
     if service.statuses_for(db, user=user).get(problem.id) != Progress.solved:
         raise Forbidden("Follow-ups open once you have solved this question.")
     spec = cached_catalog(request.app.state.settings.problems_dir)[slug]
-    return [f.model_dump() for f in spec.meta.follow_ups]
+    return [
+        FollowUpOut(question=f.question, answer=f.answer, answer_html=to_html(f.answer))
+        for f in spec.meta.follow_ups
+    ]
 
 
 @router.get("/problems/{slug}/draft", response_model=Draft)

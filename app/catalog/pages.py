@@ -1,8 +1,9 @@
 """Browser routes: the question table and a question's page."""
 
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.catalog import service
@@ -13,9 +14,9 @@ from app.markdown import to_html
 from app.models import Progress
 from app.submissions import service as submissions
 from app.users.deps import OptionalUser
-from app.web import bundle_built, render
+from app.web import grading_unavailable, render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
@@ -23,13 +24,15 @@ def question_table(
     request: Request,
     db: SessionDep,
     user: OptionalUser,
-    category: str | None = None,
-    status: str | None = None,
+    category: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     wanted = Progress(status) if status and status in Progress.__members__ else None
     view = service.question_table(db, user=user, category=category or None, status=wanted)
     ctx = {
         "view": view,
+        "q": q,
         "category": category or "",
         "status": wanted.value if wanted else "",
         "guides": GUIDES,
@@ -43,13 +46,21 @@ def problem_page(request: Request, db: SessionDep, user: OptionalUser, slug: str
     spec = cached_catalog(request.app.state.settings.problems_dir)[slug]
     status = service.statuses_for(db, user=user).get(problem.id, Progress.todo)
     draft = submissions.get_draft(db, user_id=user.id, problem_id=problem.id) if user else None
+    revealed = service.revealed_hints(db, user=user, problem=problem)
     ctx = {
         "problem": problem,
         "spec": spec,
         "statement_html": to_html(spec.statement),
         "status": status,
         "code": spec.starter if draft is None else draft,
-        "bundle": bundle_built(),
+        "has_draft": draft is not None,
+        "hints_html": [to_html(h) for h in spec.meta.hints[:revealed]],
+        "follow_ups": [
+            {"question": f.question, "answer_html": to_html(f.answer)} for f in spec.meta.follow_ups
+        ]
+        if status == Progress.solved
+        else [],
+        "grading_unavailable": grading_unavailable(request),
     }
     return render(request, "problem.html", ctx)
 
@@ -62,5 +73,5 @@ def guide(request: Request, user: OptionalUser, name: str) -> Response:
     if name not in GUIDES:
         raise NotFound("No such guide.")
     source = (Path(__file__).parent / "guides" / f"{name}.md").read_text()
-    ctx = {"title": GUIDES[name], "html": to_html(source), "bundle": bundle_built()}
+    ctx = {"title": GUIDES[name], "html": to_html(source)}
     return render(request, "guide.html", ctx)

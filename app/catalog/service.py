@@ -10,6 +10,7 @@ from app.errors import NotFound
 from app.models import (
     Problem,
     Progress,
+    RevealedHints,
     Submission,
     SubmissionStatus,
     User,
@@ -64,6 +65,23 @@ def get_problem(db: Session, *, slug: str) -> Problem:
     if problem is None:
         raise NotFound(f"No question {slug!r}.")
     return problem
+
+
+def revealed_hints(db: Session, *, user: User | None, problem: Problem) -> int:
+    if user is None:
+        return 0
+    row = db.get(RevealedHints, {"user_id": user.id, "problem_id": problem.id})
+    return row.count if row else 0
+
+
+def reveal_hint(db: Session, *, user: User, problem: Problem, number: int) -> None:
+    """Remember that `user` has seen hints 1..number of `problem` (they stay revealed)."""
+    row = db.get(RevealedHints, {"user_id": user.id, "problem_id": problem.id})
+    if row is None:
+        db.add(RevealedHints(user_id=user.id, problem_id=problem.id, count=number))
+    elif row.count < number:
+        row.count = number
+    db.flush()
 
 
 def statuses_for(db: Session, *, user: User | None) -> dict[int, Progress]:

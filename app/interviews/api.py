@@ -9,18 +9,20 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.api_errors import ERROR_RESPONSES
 from app.catalog import service as catalog
 from app.catalog.loader import cached_catalog
 from app.db import RowId, SessionDep
 from app.errors import Conflict, Forbidden
 from app.interviews import service
 from app.markdown import to_html
-from app.models import Interview, Submission, User, utcnow
+from app.models import Interview, InterviewState, Submission, User, utcnow
 from app.submissions import service as submissions
 from app.submissions.schemas import Accepted, SubmissionOut
 from app.users.deps import ApiUser, OptionalUser
+from app.web import grading_unavailable
 
-router = APIRouter(prefix="/api/v1", tags=["interviews"])
+router = APIRouter(prefix="/api/v1", tags=["interviews"], responses=ERROR_RESPONSES)
 Token = Annotated[str, Path(min_length=20, max_length=100)]
 
 
@@ -38,7 +40,7 @@ class InterviewCreate(BaseModel):
 class InterviewOut(BaseModel):
     id: int
     title: str
-    state: str
+    state: InterviewState
     duration_s: int
     started_at: datetime | None
     ends_at: datetime | None
@@ -105,7 +107,7 @@ def _out(db: Session, interview: Interview) -> dict[str, Any]:
     return {
         "id": interview.id,
         "title": interview.title,
-        "state": interview.state.value,
+        "state": interview.state,
         "duration_s": interview.duration_s,
         "started_at": interview.started_at,
         "ends_at": interview.ends_at,
@@ -153,6 +155,7 @@ def create_interview(
     interview, token = service.create(
         db,
         proctor=user,
+        secret=request.app.state.settings.secret_key,
         title=body.title,
         problem_ids=problem_ids,
         duration_s=body.duration_s,
@@ -160,8 +163,35 @@ def create_interview(
         show_hidden_diagnostics=body.show_hidden_diagnostics,
         link_valid_s=body.link_valid_hours * 3600,
     )
-    link = str(request.base_url).rstrip("/") + f"/i/{token}"
-    return Created(**_out(db, interview), candidate_link=link)
+    return Created(**_out(db, interview), candidate_link=_link(request, token))
+
+
+class LinkOut(BaseModel):
+    candidate_link: str
+
+
+def _link(request: Request, token: str) -> str:
+    return str(request.base_url).rstrip("/") + f"/i/{token}"
+
+
+@router.get("/interviews/{interview_id}/link", response_model=LinkOut)
+def get_link(request: Request, interview_id: RowId, db: SessionDep, user: ApiUser) -> LinkOut:
+    """The candidate link again (409 when it cannot be shown: rotate it)."""
+    interview = service.for_proctor(db, user=user, interview_id=interview_id)
+    token = service.link_token(interview, secret=request.app.state.settings.secret_key)
+    if token is None:
+        raise Conflict("This link cannot be shown again; rotate it to get a new one.")
+    return LinkOut(candidate_link=_link(request, token))
+
+
+@router.post("/interviews/{interview_id}/link/rotate", response_model=LinkOut)
+def rotate_link(request: Request, interview_id: RowId, db: SessionDep, user: ApiUser) -> LinkOut:
+    """A new candidate link; the old one stops working at once."""
+    interview = service.for_proctor(db, user=user, interview_id=interview_id)
+    token = service.rotate_link(
+        db, interview=interview, secret=request.app.state.settings.secret_key
+    )
+    return LinkOut(candidate_link=_link(request, token))
 
 
 @router.get("/interviews", response_model=list[InterviewOut])
@@ -279,12 +309,14 @@ class CandidateQuestion(BaseModel):
     statement_html: str
     starter: str
     code: str | None
-    hints: list[str]
+    wall_seconds: float
+    hints: list[str] = Field(description="the hints released so far, Markdown")
+    hints_html: list[str]
 
 
 class CandidateView(BaseModel):
     title: str
-    state: str
+    state: InterviewState
     remaining_s: float | None
     duration_s: int
     allow_run: bool
@@ -293,6 +325,7 @@ class CandidateView(BaseModel):
     signed_in_as: str | None = Field(description="the account of this request's own session")
     credited_to_you: bool = Field(description="this request's account is the one credited")
     claimed: bool = Field(description="an account said 'this is me'")
+    grading_unavailable: str | None = Field(description="why Run and Submit cannot work now")
     questions: list[CandidateQuestion]
 
 
@@ -338,12 +371,14 @@ def candidate_view(
                     statement_html=to_html(spec.statement),
                     starter=spec.starter,
                     code=code.get(question.position),
+                    wall_seconds=spec.meta.limits.wall_seconds,
                     hints=spec.meta.hints[: question.hints_released],
+                    hints_html=[to_html(h) for h in spec.meta.hints[: question.hints_released]],
                 )
             )
     return CandidateView(
         title=interview.title,
-        state=interview.state.value,
+        state=interview.state,
         remaining_s=_remaining(interview),
         duration_s=interview.duration_s,
         allow_run=interview.allow_run,
@@ -352,6 +387,7 @@ def candidate_view(
         signed_in_as=user.username if user else None,
         credited_to_you=user is not None and user.id == interview.claimed_by_id,
         claimed=interview.claimed_by_id is not None,
+        grading_unavailable=grading_unavailable(request),
         questions=questions,
     )
 
@@ -406,7 +442,7 @@ def candidate_submit(
     )
     db.commit()
     request.app.state.queue.enqueue(submission.id)
-    return Accepted(id=submission.id, status=submission.status.value)
+    return Accepted(id=submission.id, status=submission.status)
 
 
 @router.post("/interview-sessions/{token}/claim", response_model=CandidateView)

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from app.catalog import service as catalog
@@ -14,9 +14,9 @@ from app.interviews import service
 from app.markdown import to_html
 from app.models import Interview, Submission
 from app.users.deps import CurrentUser, OptionalUser
-from app.web import bundle_built, render, verify_csrf
+from app.web import render, verify_csrf
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
 
 def _catalog_rows(db: SessionDep):  # type: ignore[no-untyped-def]
@@ -24,14 +24,34 @@ def _catalog_rows(db: SessionDep):  # type: ignore[no-untyped-def]
     return [row for table in view.tables for row in table.rows]
 
 
-@router.get("/interviews")
-def interviews(request: Request, db: SessionDep, user: CurrentUser) -> Response:
+def _list(
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    *,
+    form: dict[str, object] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
     ctx = {
         "interviews": service.list_for_proctor(db, user=user),
         "problems": _catalog_rows(db),
-        "error": None,
+        "max_questions": service.MAX_QUESTIONS,
+        "form": form
+        or {
+            "title": "Deep-learning coding interview",
+            "minutes": 45,
+            "problems": [],
+            "allow_run": True,
+            "show_hidden_diagnostics": False,
+        },
+        "errors": errors or {},
     }
-    return render(request, "interviews/list.html", ctx)
+    return render(request, "interviews/list.html", ctx, status_code=422 if errors else 200)
+
+
+@router.get("/interviews")
+def interviews(request: Request, db: SessionDep, user: CurrentUser) -> Response:
+    return _list(request, db, user)
 
 
 @router.post("/interviews")
@@ -39,55 +59,88 @@ def create_interview(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    title: Annotated[str, Form()],
-    minutes: Annotated[int, Form()],
-    problems: Annotated[list[str], Form()],
+    title: Annotated[str, Form()] = "",
+    minutes: Annotated[str, Form()] = "",
+    problems: Annotated[list[str] | None, Form()] = None,
     allow_run: Annotated[bool, Form()] = False,
     show_hidden_diagnostics: Annotated[bool, Form()] = False,
 ) -> Response:
+    """Create, then redirect to the new interview (reloading that page creates nothing)."""
+    picked = [slug for slug in (problems or []) if slug]  # in the order the selects give them
+    form = {
+        "title": title,
+        "minutes": minutes,
+        "problems": picked,
+        "allow_run": allow_run,
+        "show_hidden_diagnostics": show_hidden_diagnostics,
+    }
+    errors: dict[str, str] = {}
+    if not 1 <= len(title.strip()) <= 200:
+        errors["title"] = "Give the interview a title (up to 200 characters)."
+    if not minutes.isascii() or not minutes.isdigit() or not 1 <= int(minutes) <= 360:
+        errors["minutes"] = "The duration is a whole number of minutes from 1 to 360."
+    if not 1 <= len(picked) <= service.MAX_QUESTIONS:
+        errors["problems"] = f"Pick 1 to {service.MAX_QUESTIONS} questions."
+    elif len(set(picked)) != len(picked):
+        errors["problems"] = "Each question can be picked once."
+    if errors:
+        return _list(request, db, user, form=form, errors=errors)
     try:
-        ids = [catalog.get_problem(db, slug=slug).id for slug in problems]
-        interview, token = service.create(
+        ids = [catalog.get_problem(db, slug=slug).id for slug in picked]
+        interview, _ = service.create(
             db,
             proctor=user,
+            secret=request.app.state.settings.secret_key,
             title=title,
             problem_ids=ids,
-            duration_s=minutes * 60,
+            duration_s=int(minutes) * 60,
             allow_run=allow_run,
             show_hidden_diagnostics=show_hidden_diagnostics,
         )
     except AppError as exc:
-        ctx = {
-            "interviews": service.list_for_proctor(db, user=user),
-            "problems": _catalog_rows(db),
-            "error": exc.detail,
-        }
-        return render(request, "interviews/list.html", ctx, status_code=exc.status_code)
-    link = str(request.base_url).rstrip("/") + f"/i/{token}"
-    return _live(request, db, interview, new_link=link)
+        return _list(request, db, user, form=form, errors={"problems": exc.detail})
+    return RedirectResponse(f"/interviews/{interview.id}?created=1", status_code=303)
 
 
-def _live(
-    request: Request, db: SessionDep, interview: Interview, new_link: str | None = None
-) -> Response:
+def _live(request: Request, db: SessionDep, interview: Interview, created: bool) -> Response:
     specs = cached_catalog(request.app.state.settings.problems_dir)
     questions = [
         {
             "position": q.position,
             "slug": p.slug,
             "title": p.title,
-            "follow_ups": specs[p.slug].meta.follow_ups,
+            "follow_ups": [
+                {"question": f.question, "answer_html": to_html(f.answer)}
+                for f in specs[p.slug].meta.follow_ups
+            ],
             "hints": len(specs[p.slug].meta.hints),
         }
         for q, p in service.questions(db, interview=interview)
     ]
-    ctx = {"interview": interview, "questions": questions, "new_link": new_link}
-    return render(request, "interviews/live.html", ctx)
+    token = service.link_token(interview, secret=request.app.state.settings.secret_key)
+    link = str(request.base_url).rstrip("/") + f"/i/{token}" if token else None
+    ctx = {
+        "interview": interview,
+        "questions": questions,
+        "link": link,
+        "created": created,
+        "rubric": service.RUBRIC,
+        "recommendations": service.RECOMMENDATIONS,
+    }
+    return render(request, "interviews/live.html", ctx, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/interviews/{interview_id}")
-def live(request: Request, interview_id: RowId, db: SessionDep, user: CurrentUser) -> Response:
-    return _live(request, db, service.for_proctor(db, user=user, interview_id=interview_id))
+def live(
+    request: Request,
+    interview_id: RowId,
+    db: SessionDep,
+    user: CurrentUser,
+    created: bool = False,
+) -> Response:
+    return _live(
+        request, db, service.for_proctor(db, user=user, interview_id=interview_id), created
+    )
 
 
 def _report_context(
@@ -138,7 +191,12 @@ def report(request: Request, interview_id: RowId, db: SessionDep, user: CurrentU
 @router.get("/i/{token}")
 def candidate(request: Request, token: str, db: SessionDep, user: OptionalUser) -> Response:
     interview = service.for_candidate(db, token=token)
-    ctx = {"interview": interview, "token": token, "bundle": bundle_built()}
+    ctx = {
+        "interview": interview,
+        "token": token,
+        "question_count": len(service.questions(db, interview=interview)),
+        "candidate_page": True,  # no site navigation: one click must not leave the interview
+    }
     return render(request, "interviews/candidate.html", ctx)
 
 

@@ -4,7 +4,9 @@ Time is the server's: a live interview ends at `ends_at` whether or not any brow
 (`expire_due` is run on every access and by a background sweeper).
 """
 
+import base64
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -44,10 +46,37 @@ def _require_proctor(user: User) -> None:
         raise Forbidden("Only proctors can run interviews.")
 
 
+def _link_token(secret: str, interview_id: int, nonce: str) -> str:
+    message = f"dli-interview-link:{interview_id}:{nonce}".encode()
+    mac = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def link_token(interview: Interview, *, secret: str) -> str | None:
+    """The candidate link's token, shown again to the proctor; None if it cannot be made (a link
+    from before rotation existed, or the server's secret key changed): rotate it then."""
+    if interview.link_nonce is None:
+        return None
+    token = _link_token(secret, interview.id, interview.link_nonce)
+    return token if hmac.compare_digest(hash_token(token), interview.token_hash) else None
+
+
+def rotate_link(db: Session, *, interview: Interview, secret: str, event: bool = True) -> str:
+    """A new candidate link; the old one stops working at once (a revoked link is replaced)."""
+    interview.link_nonce = secrets.token_hex(16)
+    token = _link_token(secret, interview.id, interview.link_nonce)
+    interview.token_hash = hash_token(token)
+    interview.revoked_at = None
+    if event:
+        record(db, interview=interview, kind="link_rotated")
+    return token
+
+
 def create(
     db: Session,
     *,
     proctor: User,
+    secret: str,
     title: str,
     problem_ids: list[int],
     duration_s: int,
@@ -68,20 +97,20 @@ def create(
         problem = db.get(Problem, problem_id)
         if problem is None or not problem.active:
             raise NotFound(f"No question with id {problem_id}.")
-    token = secrets.token_urlsafe(32)
     interview = Interview(
         proctor_id=proctor.id,
         title=title,
         duration_s=duration_s,
         allow_run=allow_run,
         show_hidden_diagnostics=show_hidden_diagnostics,
-        token_hash=hash_token(token),
+        token_hash=hash_token(secrets.token_urlsafe(32)),  # replaced below, once the id exists
         link_expires_at=utcnow() + timedelta(seconds=link_valid_s),
         state=InterviewState.scheduled,
         notes="",
     )
     db.add(interview)
     db.flush()
+    token = rotate_link(db, interview=interview, secret=secret, event=False)
     db.add_all(
         InterviewQuestion(interview_id=interview.id, position=i, problem_id=pid)
         for i, pid in enumerate(problem_ids)

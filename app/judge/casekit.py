@@ -340,6 +340,26 @@ def compare_value(name: str, got: Any, expected: Any, tol: Tolerance) -> str | N
     return None
 
 
+def first_mismatch(case: Case, got: Outputs, expected: Outputs) -> dict[str, Any] | None:
+    """Where the first wrong entry is, for the result panel: the output's name and the index."""
+    for name, exp in expected.items():
+        if name.startswith("_") or name not in got:
+            continue
+        value = got[name]
+        if isinstance(exp, np.ndarray) and isinstance(value, np.ndarray):
+            if exp.shape != value.shape or value.dtype.kind not in "biuf":
+                return {"output": name, "index": None}
+            e, g = exp.astype(np.float64), value.astype(np.float64)
+            rtol, atol = case.tolerance(name)
+            same = (np.isnan(e) & np.isnan(g)) | np.isclose(g, e, rtol=rtol, atol=atol)
+            wrong = np.argwhere(~same)
+            if len(wrong):
+                return {"output": name, "index": [int(i) for i in wrong[0]]}
+        elif compare_value(name, value, exp, case.tolerance(name)):
+            return {"output": name, "index": None}
+    return None
+
+
 def compare(case: Case, got: Outputs, expected: Outputs) -> str | None:
     """Default check: every non-diagnostic output within its tolerance; finite-difference hints."""
     for name, exp in expected.items():

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.catalog.loader import ProblemSpec
-from app.judge.casekit import Case, Outputs, compare
+from app.judge.casekit import Case, Outputs, compare, first_mismatch
 from app.judge.isolation import JudgePool, default_pool
 from app.judge.problem import GradedProblem, graded_problem
 from app.judge.verdicts import CaseReport, GradeResult, preview
@@ -106,6 +106,11 @@ def _judge_case(case: Case, expected: Outputs, run: CaseRun) -> CaseReport:
             "expected": preview({k: v for k, v in expected.items() if not k.startswith("_")}),
             "got": preview({k: v for k, v in (got or {}).items() if not k.startswith("_")}),
         }
+        if got is not None and not report.passed:
+            try:
+                report.details["mismatch"] = first_mismatch(case, got, expected)
+            except Exception:  # the candidate's outputs again: no marker rather than no result
+                report.details["mismatch"] = None
     elif case.note and not report.passed:
         report.diagnostic = f"{report.diagnostic} (this case probes: {case.note})"
     return report

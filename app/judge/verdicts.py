@@ -13,6 +13,16 @@ import numpy as np
 
 from app.models import Verdict
 
+VERDICT_WORDS = {
+    Verdict.accepted: "Accepted",
+    Verdict.wrong_answer: "Wrong answer",
+    Verdict.runtime_error: "Runtime error",
+    Verdict.time_limit_exceeded: "Time limit exceeded",
+    Verdict.memory_limit_exceeded: "Memory limit exceeded",
+    Verdict.output_limit_exceeded: "Output limit exceeded",
+    Verdict.compile_error: "Compile error",
+    Verdict.internal_error: "Internal error",
+}
 PREVIEW_ITEMS = 200  # arrays up to this size are shown whole
 PREVIEW_BUDGET = 2000  # values in one case's inputs + expected + got
 PREVIEW_DEPTH = 6

@@ -1,28 +1,19 @@
-// The question page: editor, autosave, Run/Submit with live results, history, hints.
+// The question page: editor, autosave, Run/Submit with the result panel, history, hints.
 // Works with the CodeMirror bundle when it is present (window.DLIEditor), else with the textarea.
 (function () {
   "use strict";
   const root = document.querySelector(".practice");
   if (!root) return;
+  const { el, render, statusLine, verdictWord, formatTime } = window.DLIResults;
   const slug = root.dataset.slug;
   const signedIn = root.dataset.signedIn === "yes";
+  const gradingOn = root.dataset.grading === "on";
+  const limit = Number(root.dataset.limit);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const starter = JSON.parse(document.getElementById("starter").textContent);
   const textarea = document.getElementById("code");
   const $ = (id) => document.getElementById(id);
-
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (key === "class") node.className = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value);
-    }
-    for (const child of children) {
-      if (child !== null && child !== undefined) node.append(child);
-    }
-    return node;
-  }
+  const localKey = `dli:code:${slug}`; // a visitor's code, kept in this browser until they sign in
 
   async function api(method, path, body) {
     const options = { method, headers: { "X-CSRF-Token": csrf, Accept: "application/json" } };
@@ -36,25 +27,45 @@
     return data;
   }
 
+  // Shortcut labels in the reader's own terms.
+  const mac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+  for (const kbd of document.querySelectorAll("kbd.shortcut")) {
+    kbd.textContent = (mac ? "⌘" : "Ctrl+") + kbd.dataset.keys.replace("Shift+", mac ? "⇧" : "Shift+");
+  }
+
   // --- editor ------------------------------------------------------------------------------
+  let initial = textarea.value;
+  const kept = localStorage.getItem(localKey);
+  if (kept !== null && (!signedIn || (root.dataset.hasDraft === "no" && kept !== starter))) initial = kept;
   let editor;
   if (window.DLIEditor) {
-    editor = window.DLIEditor.create($("editor"), textarea.value, {
+    textarea.value = initial;
+    textarea.hidden = true;
+    textarea.disabled = true; // one editor only: the plain one is out of sight and out of tab order
+    editor = window.DLIEditor.create($("editor"), initial, {
       onChange: scheduleSave,
       onRun: () => grade("run"),
       onSubmit: () => grade("submit"),
+      label: "Your code",
     });
-    textarea.hidden = true;
   } else {
+    textarea.value = initial;
     editor = { get: () => textarea.value, set: (v) => { textarea.value = v; }, focus: () => textarea.focus() };
     textarea.addEventListener("input", scheduleSave);
   }
-  if (window.DLIRenderMath) window.DLIRenderMath($("statement"));
+  if (signedIn && kept !== null) {
+    // Code typed before signing in becomes the draft, then leaves this browser's storage.
+    if (initial === kept) api("PUT", `/problems/${slug}/draft`, { code: kept }).catch(() => {});
+    localStorage.removeItem(localKey);
+  }
 
   // --- autosave ----------------------------------------------------------------------------
   let saveTimer = null;
   function scheduleSave() {
-    if (!signedIn) return;
+    if (!signedIn) {
+      localStorage.setItem(localKey, editor.get());
+      return;
+    }
     $("save-state").textContent = "Editing…";
     clearTimeout(saveTimer);
     saveTimer = setTimeout(saveDraft, 800);
@@ -79,121 +90,97 @@
   const buttons = () => [$("run-button"), $("submit-button")].filter(Boolean);
 
   async function grade(mode) {
-    if (!signedIn || busy) return; // one grading at a time: a double click does not submit twice
+    if (!signedIn) {
+      $("progress").textContent = "Sign in or register to run your code: your code here is kept meanwhile.";
+      return;
+    }
+    if (!gradingOn) {
+      $("progress").textContent = "Grading is unavailable right now; try again later.";
+      return;
+    }
+    if (busy) return; // one grading at a time: a double click does not submit twice
     busy = true;
     buttons().forEach((b) => { b.disabled = true; });
-    $("progress").textContent = "Queued…";
     $("result").replaceChildren();
+    $("progress").textContent = "Sending…";
+    let sub = null;
+    const ticker = setInterval(() => { if (sub) $("progress").textContent = statusLine(sub, limit); }, 500);
     try {
       clearTimeout(saveTimer);
       saveDraft();
-      let sub = await api("POST", "/submissions", { problem: slug, code: editor.get(), mode });
+      sub = await api("POST", "/submissions", { problem: slug, code: editor.get(), mode });
+      $("progress").textContent = statusLine(sub, limit);
       while (sub.status !== "done") {
-        sub = await api("GET", `/submissions/${sub.id}?wait=20`);
-        $("progress").textContent = sub.status === "running" ? "Running…" : "Queued…";
+        sub = await api("GET", `/submissions/${sub.id}?wait=2`);
+        $("progress").textContent = statusLine(sub, limit);
       }
       $("progress").textContent = "";
-      showResult(sub);
+      $("result").replaceChildren(...render(sub, { verdictId: "verdict" }));
       if (sub.mode === "submit" && sub.verdict === "accepted") markSolved();
       loadHistory();
     } catch (err) {
       $("progress").textContent = "";
       $("result").replaceChildren(el("p", { class: "error", role: "alert" }, err.message));
     } finally {
+      clearInterval(ticker);
       busy = false;
       buttons().forEach((b) => { b.disabled = false; });
     }
   }
 
-  const VERDICTS = {
-    accepted: "Accepted",
-    wrong_answer: "Wrong answer",
-    runtime_error: "Runtime error",
-    time_limit_exceeded: "Time limit exceeded",
-    memory_limit_exceeded: "Memory limit exceeded",
-    output_limit_exceeded: "Output limit exceeded",
-    compile_error: "Compile error",
-    internal_error: "Internal error (not your fault; try again)",
-  };
-
-  function pretty(value) {
-    return JSON.stringify(value, null, 1).replace(/\n\s*/g, " ");
-  }
-
-  function showResult(sub) {
-    const ok = sub.verdict === "accepted";
-    const parts = [
-      el("p", { class: "verdict " + (ok ? "ok" : "bad"), id: "verdict", "data-verdict": sub.verdict },
-        VERDICTS[sub.verdict] || sub.verdict,
-        el("span", { class: "muted" }, ` · ${sub.mode === "run" ? "Run (sample cases)" : "Submit (all cases)"}` +
-          (sub.cases_total ? ` · ${sub.cases_passed}/${sub.cases_total} passed` : ""))),
-    ];
-    if (sub.detail) parts.push(el("pre", { class: "detail" }, sub.detail));
-    if (sub.cases.length) {
-      const rows = sub.cases.map((c) => {
-        const diag = el("td", { class: "diag" });
-        if (c.diagnostic) diag.append(el("pre", {}, c.diagnostic));
-        if (c.details) {
-          diag.append(el("details", {}, el("summary", {}, "Inputs, expected, got"),
-            el("dl", { class: "io" },
-              el("dt", {}, "Inputs"), el("dd", {}, el("code", {}, pretty(c.details.inputs))),
-              el("dt", {}, "Expected"), el("dd", {}, el("code", {}, pretty(c.details.expected))),
-              el("dt", {}, "Got"), el("dd", {}, el("code", {}, pretty(c.details.got))))));
-        }
-        return el("tr", { class: c.passed ? "pass" : "fail", "data-case": c.name },
-          el("td", {}, c.passed ? "✓ pass" : "✗ fail"),
-          el("td", {}, c.name, el("div", { class: "muted" }, c.hidden ? "hidden" : "sample")),
-          diag,
-          el("td", { class: "num" }, c.time_s === null ? "—" : `${(c.time_s * 1000).toFixed(1)} ms`));
-      });
-      parts.push(el("div", { class: "scroll" }, el("table", { class: "cases" },
-        el("thead", {}, el("tr", {}, el("th", {}, "Result"), el("th", {}, "Case"), el("th", {}, "Diagnostic"),
-          el("th", { class: "num" }, "Time"))),
-        el("tbody", {}, ...rows))));
-    }
-    if (sub.stdout) parts.push(el("details", {}, el("summary", {}, "Your output (stdout)"), el("pre", {}, sub.stdout)));
-    if (sub.stderr) parts.push(el("details", {}, el("summary", {}, "stderr"), el("pre", {}, sub.stderr)));
-    $("result").replaceChildren(...parts);
-  }
-
   async function markSolved() {
-    $("solved-mark").hidden = false;
+    if (!$("solved-mark")) {
+      document.querySelector(".problem h1").append(" ",
+        el("span", { class: "st solved", id: "solved-mark", title: "Solved" }, "✓", el("span", { class: "visually-hidden" }, "solved")));
+    }
     try {
       const followUps = await api("GET", `/problems/${slug}/follow-ups`);
-      $("follow-ups").replaceChildren(...followUps.map((f) =>
-        el("details", {}, el("summary", {}, f.question), el("p", {}, f.answer))));
+      const box = $("follow-ups");
+      box.replaceChildren(...followUps.map((f) => {
+        const answer = el("div", {});
+        answer.innerHTML = f.answer_html; // rendered by the server from our own Markdown
+        return el("details", {}, el("summary", {}, f.question), answer);
+      }));
+      if (window.DLIRenderMath) window.DLIRenderMath(box);
     } catch (err) { /* stays locked */ }
   }
 
-  // --- history -----------------------------------------------------------------------------
+  // --- history: each submission opens to its own result panel ------------------------------
   async function loadHistory() {
     if (!signedIn) return;
     const page = await api("GET", `/submissions?problem=${slug}&limit=20`);
     if (!page.items.length) return;
     $("history").replaceChildren(el("ul", { class: "history-list" }, ...page.items.map((s) => {
-      const when = new Date(s.created_at).toLocaleString();
-      const verdict = s.verdict ? (VERDICTS[s.verdict] || s.verdict) : s.status;
-      return el("li", { class: s.verdict === "accepted" ? "ok" : "" },
-        el("details", {},
-          el("summary", {}, `${when} · ${s.mode} · ${verdict}` +
-            (s.cases_total ? ` · ${s.cases_passed}/${s.cases_total}` : "")),
-          el("pre", {}, s.code),
-          el("button", { type: "button", class: "secondary", onclick: () => { editor.set(s.code); scheduleSave(); } },
-            "Load into editor")));
+      const verdict = s.verdict ? verdictWord(s.verdict) : s.status;
+      const body = el("div", { class: "history-body" });
+      const details = el("details", {},
+        el("summary", {}, el("span", { class: "verdict-word " + (s.verdict === "accepted" ? "ok" : "bad") }, verdict),
+          ` · ${s.mode} · ${formatTime(s.created_at)}` + (s.cases_total ? ` · ${s.cases_passed}/${s.cases_total}` : "")),
+        body);
+      details.addEventListener("toggle", async () => {
+        if (!details.open || body.childElementCount) return;
+        const full = await api("GET", `/submissions/${s.id}`);
+        body.append(...render(full), el("pre", { class: "code", tabindex: "0" }, full.code),
+          el("button", { type: "button", class: "secondary", onclick: () => { editor.set(full.code); scheduleSave(); } }, "Load into editor"));
+      });
+      return el("li", { class: s.verdict === "accepted" ? "ok" : "bad" }, details);
     })));
   }
 
-  // --- hints -------------------------------------------------------------------------------
+  // --- hints: revealed ones stay revealed (the server remembers) ----------------------------
   const hintButton = $("hint-button");
-  let shown = 0;
   if (hintButton) {
     const total = Number(root.dataset.hints);
+    let shown = Number(root.dataset.revealed);
     hintButton.addEventListener("click", async () => {
       const hint = await api("GET", `/problems/${slug}/hints/${shown + 1}`);
-      shown += 1;
-      $("hint-list").append(el("li", {}, hint.hint));
-      hintButton.textContent = `Show a hint (${shown} of ${total})`;
-      if (shown >= total) hintButton.hidden = true;
+      shown = hint.number;
+      const item = el("li", {});
+      item.innerHTML = hint.hint_html;
+      $("hint-list").append(item);
+      if (window.DLIRenderMath) window.DLIRenderMath(item);
+      hintButton.textContent = `Show a hint (${shown} of ${total} shown)`;
+      if (shown >= total) hintButton.remove();
     });
   }
 

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from sqlalchemy.orm import Session
 
+from app.api_errors import ERROR_RESPONSES
 from app.catalog import service as catalog
 from app.db import MAX_ID, RowId, SessionDep
 from app.errors import Invalid
@@ -14,7 +15,7 @@ from app.submissions import service
 from app.submissions.schemas import Accepted, SubmissionCreate, SubmissionOut, SubmissionPage
 from app.users.deps import ApiUser
 
-router = APIRouter(prefix="/api/v1", tags=["submissions"])
+router = APIRouter(prefix="/api/v1", tags=["submissions"], responses=ERROR_RESPONSES)
 MAX_WAIT_S = 30.0
 POLL_S = 0.2
 
@@ -43,7 +44,7 @@ def create_submission(
     # The row is committed before the job exists, so a crash between the two loses nothing.
     db.commit()
     request.app.state.queue.enqueue(submission.id)
-    return Accepted(id=submission.id, status=submission.status.value)
+    return Accepted(id=submission.id, status=submission.status)
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)

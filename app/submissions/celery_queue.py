@@ -87,6 +87,9 @@ class CeleryQueue:
     def enqueue(self, submission_id: int) -> None:
         self.app.send_task(TASK, args=[submission_id])
 
+    def unavailable_reason(self) -> str | None:
+        return None  # the workers hold the sandboxes; their health is theirs to report
+
     def close(self) -> None:
         self.app.close()
 

@@ -27,19 +27,42 @@ GRADE_ATTEMPTS = 3  # our own failures (internal_error) are retried before they 
 class SandboxHolder:
     """One shared sandbox pool, created on first use and re-tried while Docker is unavailable."""
 
+    CHECK_EVERY_S = 10.0
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._sandbox: Sandbox | None = None
         self._lock = threading.Lock()
+        self._error = ""
+        self._checked_at = -self.CHECK_EVERY_S
+        self._reason: str | None = None
 
     def get(self) -> Sandbox | None:
         with self._lock:
             if self._sandbox is None:
                 try:
                     self._sandbox = Sandbox(self.settings)
+                    self._error = ""
                 except SandboxUnavailable as exc:
+                    self._error = str(exc)
                     log.warning("sandbox unavailable: %s", exc)
             return self._sandbox
+
+    def unavailable_reason(self) -> str | None:
+        """Why nothing can be graded right now (checked at most every 10 s), or None."""
+        now = time.monotonic()
+        if now - self._checked_at >= self.CHECK_EVERY_S:
+            self._checked_at = now
+            sandbox = self.get()
+            if sandbox is None:
+                self._reason = self._error or "no Docker engine answers"
+            else:
+                try:
+                    sandbox.client.ping()
+                    self._reason = None
+                except Exception as exc:
+                    self._reason = f"the Docker engine does not answer ({type(exc).__name__})"
+        return self._reason
 
     def close(self) -> None:
         with self._lock:
@@ -91,6 +114,7 @@ def grade_submission(
 
 class JobQueue(Protocol):
     def enqueue(self, submission_id: int) -> None: ...
+    def unavailable_reason(self) -> str | None: ...
     def close(self) -> None: ...
 
 
@@ -113,6 +137,9 @@ class InlineQueue:
 
     def enqueue(self, submission_id: int) -> None:
         self.executor.submit(self._run, submission_id)
+
+    def unavailable_reason(self) -> str | None:
+        return self.holder.unavailable_reason()
 
     def _run(self, submission_id: int) -> None:
         try:

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.models import CaseResult, Submission
+from app.models import CaseResult, Submission, SubmissionStatus, Verdict
 
 
 class SubmissionCreate(BaseModel):
@@ -18,7 +18,7 @@ class SubmissionCreate(BaseModel):
 
 class Accepted(BaseModel):
     id: int
-    status: str
+    status: SubmissionStatus
 
 
 class CaseOut(BaseModel):
@@ -46,12 +46,13 @@ class CaseOut(BaseModel):
 class SubmissionOut(BaseModel):
     id: int
     problem: str
-    mode: str
-    status: str
-    verdict: str | None
+    mode: Literal["run", "submit"]
+    status: SubmissionStatus
+    verdict: Verdict | None
     cases_passed: int | None
     cases_total: int | None
     created_at: datetime
+    started_at: datetime | None
     finished_at: datetime | None
     time_s: float | None
     detail: str | None
@@ -70,12 +71,13 @@ class SubmissionOut(BaseModel):
         return cls(
             id=sub.id,
             problem=slug,
-            mode=sub.mode,
-            status=sub.status.value,
-            verdict=sub.verdict.value if sub.verdict else None,
+            mode="run" if sub.mode == "run" else "submit",
+            status=sub.status,
+            verdict=sub.verdict,
             cases_passed=sub.cases_passed,
             cases_total=sub.cases_total,
             created_at=sub.created_at,
+            started_at=sub.started_at,
             finished_at=sub.finished_at,
             time_s=sub.time_s,
             detail=sub.detail,

@@ -5,9 +5,10 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from app.api_errors import ERROR_RESPONSES
 from app.users.deps import ApiUser
 
-router = APIRouter(prefix="/api/v1", tags=["account"])
+router = APIRouter(prefix="/api/v1", tags=["account"], responses=ERROR_RESPONSES)
 
 
 class MeOut(BaseModel):

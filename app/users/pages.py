@@ -15,7 +15,7 @@ from app.users import service
 from app.users.deps import CurrentUser, OptionalUser
 from app.web import render, verify_csrf
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 FormStr = Annotated[str, Form()]
 
 # Failed sign-ins counted per account and per client address over a sliding window.
@@ -76,13 +76,19 @@ def _record_login_failure(request: Request, keys: Mapping[str, int]) -> None:
 
 
 @router.get("/register")
-def register_form(request: Request, user: OptionalUser) -> Response:
-    return render(request, "register.html", {"error": None, "username": ""})
+def register_form(request: Request, user: OptionalUser, next: str | None = None) -> Response:
+    ctx = {"error": None, "username": "", "next": _safe_next(next)}
+    return render(request, "register.html", ctx)
 
 
 @router.post("/register")
 def register(
-    request: Request, db: SessionDep, username: FormStr, password: FormStr, user: OptionalUser
+    request: Request,
+    db: SessionDep,
+    username: FormStr,
+    password: FormStr,
+    user: OptionalUser,
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     try:
         ratelimit.hit(
@@ -94,12 +100,12 @@ def register(
         )
         new_user = service.create_user(db, username=username.strip(), password=password)
     except AppError as exc:
-        ctx = {"error": exc.detail, "username": username}
+        ctx = {"error": exc.detail, "username": username, "next": _safe_next(next)}
         return render(
             request, "register.html", ctx, status_code=exc.status_code, headers=exc.headers
         )
     _sign_in(request, db, new_user)
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.get("/login")

@@ -22,6 +22,9 @@ class RecordingQueue:
     def enqueue(self, submission_id: int) -> None:
         self.ids.append(submission_id)
 
+    def unavailable_reason(self) -> str | None:
+        return None
+
     def close(self) -> None:
         pass
 

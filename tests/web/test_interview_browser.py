@@ -1,102 +1,128 @@
-"""A whole mock interview in two Chromium contexts: the proctor's and the candidate's."""
+"""A whole mock interview in two Chromium contexts, the proctor's and the candidate's, each doing
+only what a person can: read what is visible, type, click."""
 
-import os
-import subprocess
-import sys
+import json
+import re
 
-from app.config import ROOT
-from tests.web.test_browser import ARTIFACTS, REFERENCE, WRONG, replace_code
+from playwright.sync_api import expect
+
+from app.models import Role
+from tests.web.people import REFERENCE, WRONG, make_user, sign_in, type_code, visible_editors
 
 NOTE = "hesitated on the max shift"
 
 
-def make_proctor(database_url: str) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "user",
-            "create",
-            "proctor1",
-            "--role",
-            "proctor",
-            "--password-stdin",
-        ],
-        input="a long enough password\n",
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "DLI_DATABASE_URL": database_url},
-        check=True,
-        capture_output=True,
-    )
-
-
 def test_mock_interview_end_to_end(server: str, web_database: str, browser) -> None:  # type: ignore[no-untyped-def]
-    make_proctor(web_database)
+    make_user(web_database, "proctor1", Role.proctor)
     proctor = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    proctor.goto(server + "/login")
-    proctor.fill("input[name=username]", "proctor1")
-    proctor.fill("input[name=password]", "a long enough password")
-    proctor.click("form button[type=submit]")
-    proctor.goto(server + "/interviews")
-    proctor.fill("input[name=title]", "Screen for the DL team")
-    proctor.fill("input[name=minutes]", "30")
-    proctor.check("input[value=softmax-cross-entropy]")
-    proctor.click("#new-interview button[type=submit]")
-    link = proctor.inner_text("#candidate-link").strip()
+    sign_in(proctor, server, "proctor1")
+    proctor.get_by_role("link", name="Interviews").click()
+
+    # A form error re-renders the form with the message next to the field, values kept.
+    proctor.get_by_label("Title").fill("Screen for the DL team")
+    proctor.get_by_label("Duration in minutes").fill("0")
+    proctor.get_by_role("button", name="Create interview").click()
+    expect(proctor.locator("#e-minutes")).to_contain_text("from 1 to 360")
+    expect(proctor.locator("#e-problems")).to_contain_text("Pick 1 to 5")
+    expect(proctor.get_by_label("Title")).to_have_value("Screen for the DL team")
+
+    # The order picked is the order the candidate sees.
+    proctor.get_by_label("Duration in minutes").fill("30")
+    proctor.get_by_label("Question 1").select_option("log-softmax")
+    proctor.get_by_label("Question 2").select_option("softmax-cross-entropy")
+    proctor.get_by_role("button", name="Create interview").click()
+    proctor.wait_for_url(re.compile(r"/interviews/\d+\?created=1$"))
+    link = proctor.get_by_role("textbox", name="Candidate link").input_value()
     assert "/i/" in link
-    interview_id = proctor.get_attribute(".proctor", "data-interview")
+    live_url = proctor.url.split("?")[0]
+    proctor.reload()  # reloading shows the interview again; it creates nothing
+    proctor.goto(server + "/interviews")
+    expect(proctor.locator("table.listing tbody tr")).to_have_count(1)
+    proctor.goto(live_url)
+    expect(proctor.get_by_role("textbox", name="Candidate link")).to_have_value(link)  # shown again
+    expect(proctor.get_by_role("button", name="Start")).to_be_enabled()
+    expect(proctor.get_by_role("button", name="+5 minutes")).to_be_disabled()
+    expect(proctor.get_by_label("Correctness", exact=True)).to_have_value(
+        ""
+    )  # the scorecard starts unset
 
     candidate = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     candidate.goto(link)
-    candidate.wait_for_selector("#lobby:not([hidden])")
+    lobby = candidate.locator("#lobby")
+    expect(lobby).to_be_visible()
+    for fact in ("30 minutes", "Questions:", "Python 3 with NumPy", "allowed", "large pastes"):
+        expect(lobby).to_contain_text(fact)
+    expect(candidate.get_by_role("navigation")).to_have_count(0)  # no way off the page
 
-    proctor.click("button[data-action=start]")
-    proctor.wait_for_selector("#state:text('live')")
-    candidate.wait_for_selector(".cm-editor", timeout=15_000)
-    assert (
-        "left" in candidate.inner_text("#cand-timer") or candidate.inner_text("#cand-timer") == ""
+    proctor.get_by_role("button", name="Start").click()
+    expect(proctor.locator("#state")).to_have_text("live")
+    expect(proctor.get_by_role("button", name="Start")).to_be_disabled()
+    tabs = candidate.get_by_role("tab")
+    expect(tabs).to_have_count(2, timeout=15_000)
+    expect(tabs.nth(0)).to_have_text("1. Stable Log-Softmax and Log-Sum-Exp")
+    assert visible_editors(candidate) == 1  # one visible editor: the selected tab's
+    expect(candidate.locator("#cand-timer")).to_have_text(re.compile(r"^(29|30):\d\d left$"))
+
+    # Tab 2's Submit grades question 2, with tab 2's code.
+    candidate.get_by_role("tab", name=re.compile("Softmax Cross-Entropy")).click()
+    assert visible_editors(candidate) == 1
+    type_code(candidate, WRONG)
+    with candidate.expect_request(re.compile(r".*/submissions$")) as sent:
+        candidate.locator("#pane-1").get_by_role("button", name="Run").click()
+    body = json.loads(sent.value.post_data or "{}")
+    assert body["position"] == 1 and body["mode"] == "run" and "np.zeros_like" in body["code"]
+    result = candidate.locator("#result-1 .verdict")
+    expect(result).to_contain_text("Wrong answer", timeout=60_000)
+    expect(candidate.locator("#result-1")).to_contain_text("What went wrong")
+    expect(proctor.locator("#code-1")).to_contain_text("np.zeros_like", timeout=15_000)
+    expect(proctor.locator("#submissions li[data-verdict=wrong_answer]")).to_have_count(
+        1, timeout=15_000
     )
 
-    replace_code(candidate, WRONG)
-    candidate.click("#run-0")
-    candidate.wait_for_selector("#result-0 [data-verdict=wrong_answer]", timeout=60_000)
-    proctor.wait_for_selector("#code-0:has-text('np.zeros_like')", timeout=15_000)
-    proctor.wait_for_selector("#submissions li[data-verdict=wrong_answer]", timeout=15_000)
+    proctor.get_by_label("Private notes").fill(NOTE)
+    expect(proctor.locator("#notes-state")).to_have_text("Saved")
+    proctor.locator("[data-hint='1']").click()
+    expect(candidate.locator("#hints-1 li")).to_have_count(1, timeout=15_000)
 
-    proctor.fill("#notes", NOTE)
-    proctor.wait_for_selector("#notes-state:text('Saved')")
-    proctor.click("button[data-hint='0']")
-    candidate.wait_for_selector("#hints-0 li", timeout=15_000)
+    type_code(candidate, REFERENCE)
+    candidate.locator("#pane-1").get_by_role("button", name="Submit").click()
+    expect(result).to_contain_text("Accepted", timeout=60_000)
+    expect(proctor.locator("#submissions li[data-verdict=accepted]")).to_have_count(
+        1, timeout=15_000
+    )
 
-    replace_code(candidate, REFERENCE)
-    candidate.click("#submit-0")
-    candidate.wait_for_selector("#result-0 [data-verdict=accepted]", timeout=60_000)
-    proctor.wait_for_selector("#submissions li[data-verdict=accepted]", timeout=15_000)
+    # An unfinished scorecard is refused with the reason; a complete one saves.
+    proctor.get_by_label("Correctness", exact=True).select_option("4")
+    proctor.get_by_role("button", name="Save scorecard").click()
+    expect(proctor.locator("#scorecard-state")).to_contain_text("Rate every line first")
+    for label in ("Numerical care", "Code quality", "Communication", "Debugging"):
+        proctor.get_by_label(label, exact=True).select_option("3")
+    proctor.get_by_label("Recommendation").select_option("yes")
+    proctor.get_by_role("button", name="Save scorecard").click()
+    expect(proctor.locator("#scorecard-state")).to_have_text("Saved")
 
-    proctor.select_option("select[name=correctness]", "4")
-    proctor.select_option("select[name=recommendation]", "yes")
-    proctor.click("#scorecard button[type=submit]")
-    proctor.wait_for_selector("#scorecard-state:text('Saved')")
-    proctor.screenshot(path=str(ARTIFACTS / "interview-proctor.png"), full_page=True)
-    proctor.on("dialog", lambda d: d.accept())
-    proctor.click("button[data-action=end]")
-    proctor.wait_for_selector("#state:text('ended')")
+    # End asks first: declining changes nothing; accepting ends it.
+    proctor.once("dialog", lambda dialog: dialog.dismiss())
+    proctor.get_by_role("button", name="End interview").click()
+    expect(proctor.locator("#state")).to_have_text("live")
+    proctor.once("dialog", lambda dialog: dialog.accept())
+    proctor.get_by_role("button", name="End interview").click()
+    expect(proctor.locator("#state")).to_have_text("ended")
 
-    candidate.wait_for_selector("#over:not([hidden])", timeout=15_000)
-    assert candidate.inner_text("#cand-timer") == ""  # no countdown once it has ended
-    assert candidate.locator("#submit-0").is_disabled()
+    expect(candidate.locator("#over")).to_be_visible(timeout=15_000)
+    expect(candidate.locator("#cand-timer")).to_have_text("")
+    expect(candidate.locator("#pane-1").get_by_role("button", name="Submit")).to_be_disabled()
     assert NOTE not in candidate.content()
-    candidate.screenshot(path=str(ARTIFACTS / "interview-candidate.png"), full_page=True)
 
-    proctor.goto(f"{server}/interviews/{interview_id}/report")
-    events = proctor.inner_text("#report-events")
+    proctor.get_by_role("link", name="Report").click()
+    events = proctor.locator("#report-events")
     for kind in ("started", "joined", "ran", "hint released", "submitted", "ended"):
-        assert kind in events
-    assert NOTE in proctor.content()
-    assert proctor.locator("#replay-slider").count() == 1
-    proctor.screenshot(path=str(ARTIFACTS / "interview-report.png"), full_page=True)
+        expect(events).to_contain_text(kind)
+    expect(proctor.locator("table.listing")).to_contain_text("Accepted")
+    expect(proctor.get_by_text(NOTE)).to_be_visible()
+    expect(proctor.locator("#replay-code")).not_to_be_empty()
+    proctor.get_by_role("button", name="Back").click()
+    expect(proctor.locator("#replay-when")).to_contain_text("snapshot")
 
     candidate.goto(link + "/report")
     assert NOTE not in candidate.content() and "Scorecard" not in candidate.content()
