@@ -2,6 +2,7 @@
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -180,19 +181,25 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_problems_validate(args: argparse.Namespace, settings: Settings) -> int:
     from app.catalog.loader import load_catalog
-    from app.judge.validate import validate_problem
+    from app.judge.validate import catalog_problems, validate_problem
     from app.sandbox import Sandbox
 
-    specs = load_catalog(settings.problems_dir)
-    unknown = set(args.slugs) - {s.slug for s in specs}
+    if args.in_process:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = "1"  # forked children must not inherit a BLAS thread pool
+    everything = load_catalog(settings.problems_dir)
+    unknown = set(args.slugs) - {s.slug for s in everything}
     if unknown:
         raise AppError(f"unknown problems: {', '.join(sorted(unknown))}")
-    specs = [s for s in specs if not args.slugs or s.slug in args.slugs]
-    sandbox = Sandbox(settings)
+    specs = [s for s in everything if not args.slugs or s.slug in args.slugs]
     surprises = 0
+    for problem in catalog_problems(everything):
+        surprises += 1
+        print(f"BAD catalog: {problem}")
+    sandbox = None if args.in_process else Sandbox(settings)
     try:
         for spec in specs:
-            for check in validate_problem(spec, sandbox):
+            for check in validate_problem(spec, sandbox, in_process=args.in_process):
                 surprises += not check.ok
                 mark = "ok " if check.ok else "BAD"
                 failed = ",".join(check.failed[:4]) + ("..." if len(check.failed) > 4 else "")
@@ -201,9 +208,77 @@ def cmd_problems_validate(args: argparse.Namespace, settings: Settings) -> int:
                     f"{failed} {check.note}".rstrip()
                 )
     finally:
-        sandbox.close()
+        if sandbox is not None:
+            sandbox.close()
     print(f"dli: {len(specs)} problems validated, {surprises} surprises")
     return 1 if surprises else 0
+
+
+def cmd_problems_mutate(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    # Forked children must not inherit a BLAS thread pool: one thread, set before NumPy loads.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    import json
+
+    from app.catalog.loader import load_catalog
+    from app.judge.mutate import analyse
+
+    specs = load_catalog(settings.problems_dir)
+    unknown = set(args.slugs) - {s.slug for s in specs}
+    if unknown:
+        raise AppError(f"unknown problems: {', '.join(sorted(unknown))}")
+    specs = [s for s in specs if not args.slugs or s.slug in args.slugs]
+    reports = [analyse(spec, jobs=args.jobs) for spec in specs]
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "slug": r.slug,
+                        "mutants": len(r.results),
+                        "equivalent": len(r.results) - len(r.counted),
+                        "killed": sum(x.killed for x in r.counted),
+                        "score": r.score,
+                        "survivors": [x.mutant.id for x in r.survivors],
+                        "stale_equivalents": r.stale,
+                        "seconds": round(r.seconds, 1),
+                    }
+                    for r in reports
+                ],
+                indent=2,
+            )
+        )
+    else:
+        print(
+            f"{'question':26} {'mutants':>7} {'equiv.':>6} {'killed':>6} {'score':>7} {'time':>6}"
+        )
+        for r in reports:
+            killed = sum(x.killed for x in r.counted)
+            print(
+                f"{r.slug:26} {len(r.results):7d} {len(r.results) - len(r.counted):6d} "
+                f"{killed:6d} {r.score:7.1%} {r.seconds:5.0f}s"
+            )
+            for survivor in r.survivors:
+                print(f"    survived  {survivor.mutant.id}")
+            for entry in r.stale:
+                print(f"    stale equivalent.toml entry (no such mutant): {entry}")
+    low = [r for r in reports if r.score < args.min_score or r.stale]
+    return 1 if low else 0
+
+
+def cmd_problems_new(args: argparse.Namespace, settings: Settings) -> int:
+    from app.judge.scaffold import create
+
+    try:
+        folder = create(settings.problems_dir, args.slug, title=args.title, table=args.table)
+    except ValueError as exc:
+        raise AppError(str(exc)) from exc
+    print(f"dli: wrote {folder}: a working example (ReLU) to edit into your question")
+    print(f"dli: check it with `dli problems validate --in-process {args.slug}`, then")
+    print(f"     `dli problems mutate {args.slug}` for the cases' blind spots")
+    return 0
 
 
 def cmd_sandbox_build(args: argparse.Namespace, settings: Settings) -> int:
@@ -269,7 +344,29 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="reference accepted, starter and mutants rejected (real sandbox)"
     )
     validate.add_argument("slugs", nargs="*")
+    validate.add_argument(
+        "--in-process",
+        action="store_true",
+        help="grade in forked children instead of the sandbox (no Docker; our own files only)",
+    )
     validate.set_defaults(handler=cmd_problems_validate)
+
+    new = psub.add_parser("new", help="write a problem folder that validates, to edit")
+    new.add_argument("slug")
+    new.add_argument("--title", default="ReLU Forward and Backward")
+    new.add_argument("--table", choices=["core", "extended"], default="extended")
+    new.set_defaults(handler=cmd_problems_new)
+
+    mutate = psub.add_parser(
+        "mutate", help="mutation analysis: mechanical mutants of the reference, graded in process"
+    )
+    mutate.add_argument("slugs", nargs="*", help="default: every problem")
+    mutate.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    mutate.add_argument("--json", action="store_true")
+    mutate.add_argument(
+        "--min-score", type=float, default=0.95, help="exit 1 if a question scores below this"
+    )
+    mutate.set_defaults(handler=cmd_problems_mutate)
 
     grade = sub.add_parser("grade", help="grade a file through the sandbox")
     grade.add_argument("slug")

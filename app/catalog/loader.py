@@ -15,6 +15,18 @@ TABLE_TITLES = {
     "core": "Deep Learning Coding Interview Questions",
     "extended": "Extended Deep Learning Coding Questions",
 }
+# The categories of the question tables (as on the seed page): a typo makes a new, lonely one.
+CATEGORIES = (
+    "Deep Learning",
+    "Regularization Techniques",
+    "Optimization Algorithms",
+    "Learning Rate Strategies",
+    "Training Loop Elements",
+    "Efficiency & Numerical Stability",
+    "Scalability & Optimization",
+    "Engineering Challenges",
+    "Advanced Differentiation",
+)
 REQUIRED_FILES = ("problem.toml", "statement.md", "starter.py", "reference.py", "cases.py")
 
 

@@ -45,6 +45,9 @@ class Case:
     tol: Tolerance | dict[str, Tolerance] = DEFAULT_TOL
     check: Callable[[Outputs, Outputs, dict[str, Any]], str | None] | None = None
     raises: type[BaseException] | tuple[type[BaseException], ...] | None = None
+    # With `raises`: the argument and value that must be refused, for the diagnostic
+    # ("expected a ValueError for chunk_size=-1, but your code returned normally").
+    raises_for: str = ""
     note: str = ""  # what the case probes, shown with hidden cases' names
 
     def make_inputs(self) -> dict[str, Any]:
@@ -243,6 +246,16 @@ def fd_disagreement(
 # --- comparison --------------------------------------------------------------------------------
 
 
+def _pair(expected: float, got: float) -> tuple[str, str]:
+    """Both numbers with the digits that show the miss: three past the first that differs."""
+    scale = max(abs(expected), abs(got))
+    if not (math.isfinite(expected) and math.isfinite(got)) or expected == got or not scale:
+        return f"{expected:.6g}", f"{got:.6g}"
+    relative = abs(expected - got) / scale
+    digits = min(17, max(6, math.ceil(-math.log10(relative)) + 3))
+    return f"{expected:.{digits}g}", f"{got:.{digits}g}"
+
+
 def _fmt_index(idx: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(int(i)) for i in idx) + "]"
 
@@ -264,7 +277,8 @@ def _compare_number(name: str, got: Any, expected: Any, tol: Tolerance) -> str |
         return None
     if math.isfinite(e) and math.isfinite(g) and abs(g - e) <= atol + rtol * abs(e):
         return None
-    return f"{name}: expected {e:.10g}, got {g:.10g}"
+    want, have = _pair(e, g)
+    return f"{name}: expected {want}, got {have}"
 
 
 def _compare_array(name: str, got: Any, expected: np.ndarray, tol: Tolerance) -> str | None:
@@ -294,9 +308,7 @@ def _compare_array(name: str, got: Any, expected: np.ndarray, tol: Tolerance) ->
         return None
     wrong = np.argwhere(~ok)
     idx = tuple(wrong[0])
-    want, have = f"{e[idx]:.6g}", f"{g[idx]:.6g}"
-    if want == have:  # close enough to look equal at 6 digits: show the digits that differ
-        want, have = f"{e[idx]:.15g}", f"{g[idx]:.15g}"
+    want, have = _pair(float(e[idx]), float(g[idx]))
     return (
         f"{name}{_fmt_index(idx)}: expected {want}, got {have} "
         f"({len(wrong)} of {e.size} entries outside rtol={rtol:g}, atol={atol:g})"
@@ -361,15 +373,52 @@ def first_mismatch(case: Case, got: Outputs, expected: Outputs) -> dict[str, Any
 
 
 def compare(case: Case, got: Outputs, expected: Outputs) -> str | None:
-    """Default check: every non-diagnostic output within its tolerance; finite-difference hints."""
+    """Default check: every non-diagnostic output within its tolerance; finite-difference hints.
+
+    Two kinds of output explain themselves: `raised` (a case with `raises`) names the error that
+    was promised and the argument that should have caused it, and an output named `*_problem`
+    (None when all is well) carries the problem in words, e.g. from `changed_inputs`.
+    """
+    if case.raises is not None and "raised" in expected and got.get("raised") != expected["raised"]:
+        what = f" for {case.raises_for}" if case.raises_for else ""
+        if got.get("raised") is None:
+            return f"expected a {expected['raised']}{what}, but your code returned normally"
+        return f"expected a {expected['raised']}{what}, got {str(got.get('raised'))[:80]}"
     for name, exp in expected.items():
         if name.startswith("_"):
             continue
         if name not in got:
             return f"missing output {name!r}"
+        if name.endswith("_problem") and exp is None and got[name] is not None:
+            return str(got[name])[:500]
         msg = compare_value(name, got[name], exp, case.tolerance(name))
         if msg:
             fd = got.get(f"_fd_{name}")
             hint = fd_disagreement(name, got[name], fd) if isinstance(fd, Mapping) else None
             return f"{msg}; {hint}" if hint else msg
+    return None
+
+
+def changed_inputs(before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
+    """Which input a call changed in place, and where first; None when none was touched.
+
+    Take `before = {name: copy}` ahead of the call, pass the same objects as `after`, and return
+    the result as an output named like `inputs_problem`.
+    """
+    for name, old in before.items():
+        new = after[name]
+        if isinstance(old, np.ndarray):
+            if not isinstance(new, np.ndarray) or new.shape != old.shape:
+                return f"your code changed the input `{name}` in place (its shape or type)"
+            same = old == new
+            if old.dtype.kind == "f":
+                same |= np.isnan(old) & np.isnan(new)
+            if not same.all():
+                idx = tuple(int(i) for i in np.argwhere(~same)[0])
+                return (
+                    f"your code changed the input `{name}` in place: {name}{_fmt_index(idx)} "
+                    f"was {old[idx].item()!r}, is now {new[idx].item()!r}; work on a copy"
+                )
+        elif isinstance(old, list | dict) and old != new:
+            return f"your code changed the input `{name}` in place; work on a copy"
     return None

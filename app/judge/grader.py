@@ -76,7 +76,7 @@ def _error_line(error: dict[str, str]) -> str:
     return f"{error.get('type', 'Error')}: {message}"[:500]
 
 
-def _judge_case(case: Case, expected: Outputs, run: CaseRun) -> CaseReport:
+def judge_case(case: Case, expected: Outputs, run: CaseRun) -> CaseReport:
     report = CaseReport(name=case.name, hidden=not case.sample, passed=False, seconds=run.seconds)
     got: dict[str, Any] | None = run.outputs
     if run.error is not None:
@@ -163,7 +163,13 @@ def judge(
     for case in selected:
         if case.name in runs:
             want = expected[case.name] if expected is not None else problem.expected(case)
-            result.cases.append(_judge_case(case, want, runs[case.name]))
+            result.cases.append(judge_case(case, want, runs[case.name]))
+        elif run.status in ("timeout", "memory") and not any(
+            c.diagnostic.startswith("this case was running") for c in result.cases
+        ):
+            # Cases run in order: the first without a result is the one that hit the limit.
+            why = f"this case was running when it stopped: {run.detail}"
+            result.cases.append(CaseReport(case.name, not case.sample, False, why))
         else:
             why = "not run: " + (run.detail or "the sandbox stopped early")
             result.cases.append(CaseReport(case.name, not case.sample, False, why))

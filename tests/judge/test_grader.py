@@ -11,6 +11,7 @@ import pytest
 from app.catalog.loader import load_problem
 from app.judge.grader import compile_check, grade, judge
 from app.judge.local import InProcessSandbox, execute
+from app.judge.patches import load_mutants
 from app.judge.problem import graded_problem
 from app.judge.verdicts import PREVIEW_BUDGET, CaseReport, GradeResult, preview
 from app.models import Verdict
@@ -64,15 +65,15 @@ def test_run_mode_grades_only_the_samples() -> None:
 
 
 def test_each_mutant_is_a_wrong_answer_or_runtime_error() -> None:
-    for path in sorted((SPEC.path / "mutants").glob("*.py")):
-        graded = grade(SPEC, path.read_text(), mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
-        assert graded.verdict in (Verdict.wrong_answer, Verdict.runtime_error), path.name
+    for mutant in load_mutants(SPEC.path):
+        graded = grade(SPEC, mutant.source, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+        assert graded.verdict in (Verdict.wrong_answer, Verdict.runtime_error), mutant.name
         failing = [c for c in graded.cases if not c.passed]
         assert failing and all(c.diagnostic for c in failing)
 
 
 def test_hidden_failures_never_reveal_expected_values() -> None:
-    wrong = (SPEC.path / "mutants" / "no_max_shift.py").read_text()
+    wrong = next(m.source for m in load_mutants(SPEC.path) if m.name == "no_max_shift")
     graded = grade(SPEC, wrong, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
     hidden = next(c for c in graded.cases if c.name == "huge_logits")
     assert not hidden.passed and hidden.details is None
@@ -104,7 +105,14 @@ def test_sandbox_statuses_map_to_verdicts_and_keep_partial_results() -> None:
         graded = judge(PROBLEM, "submit", result(done, status, detail=f"{status} happened"))
         assert graded.verdict == verdict
         assert [c.passed for c in graded.cases[:2]] == [True, True]
-        assert all(c.diagnostic.startswith("not run:") for c in graded.cases[2:])
+        if status in ("timeout", "memory"):  # the third case was running when the limit hit
+            assert (
+                graded.cases[2].diagnostic
+                == f"this case was running when it stopped: {status} happened"
+            )
+            assert all(c.diagnostic.startswith("not run:") for c in graded.cases[3:])
+        else:
+            assert all(c.diagnostic.startswith("not run:") for c in graded.cases[2:])
 
 
 def test_fewer_results_than_cases_is_not_accepted() -> None:
@@ -193,3 +201,33 @@ def test_previews_and_texts_are_bounded_whatever_the_outputs() -> None:
     bounded = long.bounded(output_chars=1000)
     assert len(bounded.detail) <= 4000 and len(bounded.stdout) == 1000
     assert len(bounded.cases[0].diagnostic) <= 2000
+
+
+def test_diagnostics_name_the_cause() -> None:
+    """Raised errors name the argument; changed inputs name the input and index; numbers that
+    agree to six digits show the digits where they part."""
+    import dataclasses
+
+    import numpy as np
+
+    from app.judge.casekit import Case, changed_inputs, compare
+
+    refusing = Case(
+        "bad_chunk", lambda rng: {}, lambda m: {}, raises=ValueError, raises_for="chunk_size=-1"
+    )
+    assert compare(refusing, {"raised": None}, {"raised": "ValueError"}) == (
+        "expected a ValueError for chunk_size=-1, but your code returned normally"
+    )
+    x = np.zeros((2, 3))
+    before = {"x": x.copy()}
+    x[1, 2] = 7.0
+    message = changed_inputs(before, {"x": x})
+    assert (
+        message
+        == "your code changed the input `x` in place: x[1, 2] was 0.0, is now 7.0; work on a copy"
+    )
+    plain = Case("c", lambda rng: {}, lambda m: {})
+    assert compare(plain, {"inputs_problem": message}, {"inputs_problem": None}) == message
+    close = dataclasses.replace(plain, tol=(1e-9, 0.0))
+    msg = compare(close, {"y": np.array([0.0077416912])}, {"y": np.array([0.0077417104])})
+    assert msg is not None and "0.0077416912" in msg and "0.0077417104" in msg

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from app.config import ROOT, Settings
+from app.judge.patches import load_mutants
 from app.main import create_app
 from app.models import Submission, SubmissionStatus, UserProblemStatus
 from app.sandbox import Sandbox
@@ -20,7 +21,11 @@ from tests.conftest import PG_URL, require_or_skip
 
 REDIS_URL = os.environ.get("DLI_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 REFERENCE = (ROOT / "problems" / "softmax-cross-entropy" / "reference.py").read_text()
-WRONG = (ROOT / "problems" / "softmax-cross-entropy" / "mutants" / "sum_not_mean.py").read_text()
+WRONG = next(
+    m.source
+    for m in load_mutants(ROOT / "problems" / "softmax-cross-entropy")
+    if m.name == "sum_not_mean"
+)
 SLOW = "import time\ntime.sleep(5)\n" + REFERENCE  # keeps a worker busy long enough to be killed
 VISIBILITY_S = 8
 

@@ -5,6 +5,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.judge.patches import load_mutants
 from app.models import Submission, SubmissionStatus, User, UserProblemStatus
 from app.sandbox import Sandbox
 from app.users import service as users
@@ -12,7 +13,11 @@ from tests.conftest import problems_dir
 from tests.hostile_outputs import ATTACKS
 
 REFERENCE = (problems_dir() / "softmax-cross-entropy" / "reference.py").read_text()
-WRONG = (problems_dir() / "softmax-cross-entropy" / "mutants" / "sum_not_mean.py").read_text()
+WRONG = next(
+    m.source
+    for m in load_mutants(problems_dir() / "softmax-cross-entropy")
+    if m.name == "sum_not_mean"
+)
 
 
 def _headers(db: Session, name: str) -> dict[str, str]:
