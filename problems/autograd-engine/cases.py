@@ -1,5 +1,7 @@
 """Cases for autograd-engine: every operation both ways round, reuse, deep graphs, errors."""
 
+from fractions import Fraction
+
 from casekit import Case
 
 TOL = (1e-9, 1e-12)
@@ -111,9 +113,66 @@ def deep_chain(mod) -> dict:
 
 def unused_leaf(mod) -> dict:
     a, b, c = mod.Value(1.0), mod.Value(2.0), mod.Value(3.0)
+    before = [a.grad, b.grad, c.grad]
     out = a * b
     out.backward()
-    return {"grads": [a.grad, b.grad, c.grad]}
+    return {"grads_before": before, "grads": [a.grad, b.grad, c.grad], "out_grad": out.grad}
+
+
+def shared_intermediate(mod) -> dict:
+    """An intermediate node feeding several later nodes, as the left and the right operand, through
+    paths of different lengths: its gradient must be complete before it is passed on."""
+    a, b = mod.Value(0.3), mod.Value(-1.2)
+    c = a * b  # shared by everything below
+    d = c * a
+    e = c.exp() + d * c
+    f = c * e + (c - d) / (2.0 + e * e)
+    out = (f * c + a).tanh() + c * f
+    out.backward()
+    return {
+        "out": out.data,
+        "out_grad": out.grad,
+        "leaf_grads": [a.grad, b.grad],
+        "intermediate_grads": [c.grad, d.grad, e.grad, f.grad],
+    }
+
+
+def leaf_backward(mod) -> dict:
+    x = mod.Value(2.5)
+    x.backward()
+    return {"grad": x.grad}
+
+
+def python_floats(mod) -> dict:
+    # data and grad are Python floats, also when built from an int.
+    a = mod.Value(3)
+    b = 2 * a + 1
+    b.backward()
+    values = [a.data, b.data, a.grad, b.grad]
+    return {
+        "values": values,
+        "are_floats": [isinstance(v, float) for v in values],
+    }
+
+
+def relu_at_zero(mod) -> dict:
+    results = []
+    for x in (0.0, -0.0):
+        a = mod.Value(x)
+        out = a.relu()
+        out.backward()
+        results.append([out.data, a.grad])
+    return {"relu_and_grad": results}
+
+
+def sigmoid_far_out(mod, xs) -> dict:
+    results = []
+    for x in xs:
+        a = mod.Value(x)
+        out = a.sigmoid()
+        out.backward()
+        results.append([out.data, a.grad])
+    return {"sigmoid_and_grad": results}
 
 
 def log_of_negative(mod) -> dict:
@@ -121,8 +180,18 @@ def log_of_negative(mod) -> dict:
     return {}
 
 
+def log_of_zero(mod) -> dict:
+    mod.Value(0.0).log()
+    return {}
+
+
 def value_exponent(mod) -> dict:
     mod.Value(2.0) ** mod.Value(3.0)
+    return {}
+
+
+def fraction_exponent(mod) -> dict:
+    mod.Value(2.0) ** Fraction(3, 1)
     return {}
 
 
@@ -164,7 +233,68 @@ CASES = [
         tol=TOL,
         note="10,000 nodes deep: no recursion per node",
     ),
-    Case("unused_leaf_keeps_zero_grad", inputs=none, call=unused_leaf, tol=TOL),
-    Case("log_of_negative", inputs=none, call=log_of_negative, raises=ValueError),
-    Case("value_as_exponent", inputs=none, call=value_exponent, raises=TypeError),
+    Case(
+        "unused_leaf_keeps_zero_grad",
+        inputs=none,
+        call=unused_leaf,
+        tol=TOL,
+        note="grad starts at 0.0, stays 0.0 off the graph, and out.grad is 1.0",
+    ),
+    Case(
+        "shared_intermediate",
+        inputs=none,
+        call=shared_intermediate,
+        tol=TOL,
+        note="an intermediate node reused as either operand along paths of different lengths",
+    ),
+    Case("backward_on_a_leaf", inputs=none, call=leaf_backward, tol=TOL),
+    Case(
+        "data_and_grad_are_floats",
+        inputs=none,
+        call=python_floats,
+        tol=TOL,
+        note="Value(3).data is 3.0, a float",
+    ),
+    Case(
+        "relu_at_zero",
+        inputs=none,
+        call=relu_at_zero,
+        tol=TOL,
+        note="relu(0) = 0 with derivative 0",
+    ),
+    Case(
+        "sigmoid_far_out",
+        inputs=numbers(-1000.0, -50.0, 50.0, 1000.0),
+        call=sigmoid_far_out,
+        tol=TOL,
+        note="no overflow for |x| up to 1000",
+    ),
+    Case(
+        "log_of_negative",
+        inputs=none,
+        call=log_of_negative,
+        raises=ValueError,
+        raises_for="Value(-1.0).log()",
+    ),
+    Case(
+        "log_of_zero",
+        inputs=none,
+        call=log_of_zero,
+        raises=ValueError,
+        raises_for="Value(0.0).log()",
+    ),
+    Case(
+        "value_as_exponent",
+        inputs=none,
+        call=value_exponent,
+        raises=TypeError,
+        raises_for="Value(2.0) ** Value(3.0)",
+    ),
+    Case(
+        "fraction_as_exponent",
+        inputs=none,
+        call=fraction_exponent,
+        raises=TypeError,
+        raises_for="Value(2.0) ** Fraction(3, 1)",
+    ),
 ]

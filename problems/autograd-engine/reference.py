@@ -44,7 +44,7 @@ class Value:
         return out
 
     def __pow__(self, exponent):
-        if isinstance(exponent, bool) or not isinstance(exponent, int | float):
+        if not isinstance(exponent, int | float):
             raise TypeError("the exponent must be an int or a float")
         return self._unary(self.data**exponent, exponent * self.data ** (exponent - 1))
 

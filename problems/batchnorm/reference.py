@@ -19,19 +19,24 @@ class BatchNorm1d:
         self.training = False
 
     def forward(self, x):
-        x = np.asarray(x, dtype=np.float64)
         if self.training:
             n = x.shape[0]
             if n < 2:
                 raise ValueError("training mode needs at least 2 rows per batch")
-            mean, var = x.mean(axis=0), x.var(axis=0)
+            # Statistics of the data shifted by its first row: exact differences for values with
+            # a large common offset, so the mean and variance keep every digit.
+            shifted = x - x[0]
+            offset = shifted.mean(axis=0)
+            centred = shifted - offset
+            mean, var = x[0] + offset, (centred * centred).mean(axis=0)
             m = self.momentum
             self.running_mean = (1 - m) * self.running_mean + m * mean
             self.running_var = (1 - m) * self.running_var + m * var * n / (n - 1)
         else:
-            mean, var = self.running_mean, self.running_var
-        self.inv_std = 1.0 / np.sqrt(var + self.eps)
-        self.x_hat = (x - mean) * self.inv_std
+            centred, var = x - self.running_mean, self.running_var
+        inv_std = 1.0 / np.sqrt(var + self.eps)
+        self.x_hat = centred * inv_std
+        self.scale = self.gamma * inv_std  # backward differentiates this forward's gamma
         self.trained = self.training
         return self.gamma * self.x_hat + self.beta
 
@@ -39,6 +44,6 @@ class BatchNorm1d:
         self.dbeta = dout.sum(axis=0)
         self.dgamma = (dout * self.x_hat).sum(axis=0)
         if not self.trained:
-            return dout * self.gamma * self.inv_std
+            return dout * self.scale
         n = dout.shape[0]
-        return (self.gamma * self.inv_std / n) * (n * dout - self.dbeta - self.x_hat * self.dgamma)
+        return (self.scale / n) * (n * dout - self.dbeta - self.x_hat * self.dgamma)

@@ -1,7 +1,7 @@
 """Cases for conv2d-im2col: values, all gradients against finite differences, strides, padding, speed."""
 
 import numpy as np
-from casekit import Case, normal, numeric_gradient
+from casekit import Case, changed_inputs, normal, numeric_gradient
 
 TOL = (1e-7, 1e-9)
 
@@ -23,8 +23,40 @@ def layer(n, c, h, w, f, kh, kw, stride=1, padding=0, zero_w=False):
 
 
 def both(mod, x, w, b, dout, stride, padding) -> dict:
+    arrays = {"x": x, "w": w, "b": b, "dout": dout}
+    before = {name: a.copy() for name, a in arrays.items()}
     out = mod.conv2d_forward(x, w, b, stride, padding)
+    forward_problem = changed_inputs(before, arrays)
     dx, dw, db = mod.conv2d_backward(dout, x, w, b, stride, padding)
+    return {
+        "out": out,
+        "dx": dx,
+        "dw": dw,
+        "db": db,
+        "forward_inputs_problem": forward_problem,
+        "backward_inputs_problem": changed_inputs(before, arrays),
+    }
+
+
+def defaults(mod, x, w, b, dout, stride, padding) -> dict:
+    # stride and padding left out: the defaults 1 and 0 apply.
+    arrays = {"x": x, "w": w, "b": b, "dout": dout}
+    before = {name: a.copy() for name, a in arrays.items()}
+    out = mod.conv2d_forward(x, w, b)
+    dx, dw, db = mod.conv2d_backward(dout, x, w, b)
+    return {
+        "out": out,
+        "dx": dx,
+        "dw": dw,
+        "db": db,
+        "inputs_problem": changed_inputs(before, arrays),
+    }
+
+
+def keywords(mod, x, w, b, dout, stride, padding) -> dict:
+    # The arguments by name, in another order than the signature's.
+    out = mod.conv2d_forward(x, w, b, padding=padding, stride=stride)
+    dx, dw, db = mod.conv2d_backward(dout, x, w, b, padding=padding, stride=stride)
     return {"out": out, "dx": dx, "dw": dw, "db": db}
 
 
@@ -53,11 +85,17 @@ def large(mod, x, w, b, dout, stride, padding) -> dict:
     }
 
 
-def untouched(mod, x, w, b, dout, stride, padding) -> dict:
-    before = [a.copy() for a in (x, w, b, dout)]
-    both(mod, x, w, b, dout, stride, padding)
+def views(rng: np.random.Generator) -> dict:
+    """Non-contiguous views (channels-last images seen as NCHW, a transposed filter bank, a strided dout)
+    and no padding, so no np.pad makes a contiguous copy of x."""
+    n, c, h, w, f, k = 2, 3, 6, 5, 4, 3
     return {
-        "unchanged": all(np.array_equal(a, o) for a, o in zip((x, w, b, dout), before, strict=True))
+        "x": normal(rng, n, h, w, c).transpose(0, 3, 1, 2),
+        "w": normal(rng, k, k, c, f).transpose(3, 2, 0, 1),
+        "b": normal(rng, 2 * f)[::2],
+        "dout": normal(rng, n, f, 2, 2 * 2)[:, :, :, ::2],
+        "stride": 2,
+        "padding": 0,
     }
 
 
@@ -133,7 +171,49 @@ CASES = [
         "inputs_not_modified",
         seed=10,
         inputs=layer(2, 2, 5, 5, 2, 3, 3, stride=2, padding=1),
-        call=untouched,
+        call=both,
+        tol=TOL,
+        note="neither function may change x, w, b or dout",
+    ),
+    Case(
+        "default_stride_and_padding",
+        seed=12,
+        inputs=layer(2, 2, 5, 6, 3, 3, 2),
+        call=defaults,
+        tol=TOL,
+        note="stride=1 and padding=0 when not given",
+    ),
+    Case(
+        "keyword_arguments",
+        seed=13,
+        inputs=layer(1, 2, 6, 6, 2, 2, 2, stride=2, padding=1),
+        call=keywords,
+        tol=TOL,
+        note="stride and padding passed by name",
+    ),
+    Case(
+        "stride_fits_exactly",
+        seed=14,
+        inputs=layer(2, 2, 7, 9, 3, 3, 3, stride=2),
+        call=with_finite_differences,
+        tol=TOL,
+        note="(H - KH) and (W - KW) divisible by the stride: the last window ends on the border",
+    ),
+    Case(
+        "padding_three",
+        seed=15,
+        inputs=layer(2, 2, 5, 4, 2, 7, 5, padding=3),
+        call=with_finite_differences,
+        tol=TOL,
+        note="wide padding: windows reach every padded row and column",
+    ),
+    Case(
+        "non_contiguous_inputs",
+        seed=16,
+        inputs=views,
+        call=both,
+        tol=TOL,
+        note="transposed and strided views as inputs",
     ),
     Case(
         "large_batch_speed",

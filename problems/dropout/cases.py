@@ -1,7 +1,7 @@
 """Cases for dropout. Masks are random, so the checks test properties, never one particular mask."""
 
 import numpy as np
-from casekit import Case
+from casekit import Case, changed_inputs
 
 SHAPE = (
     200,
@@ -25,7 +25,12 @@ def array(got: dict, key: str, shape: tuple) -> np.ndarray:
 
 
 def checked(fn):
+    """A property check; a changed input (an output named `*_problem`) is reported first."""
+
     def check(got, expected, inputs):
+        for name, problem in got.items():
+            if name.endswith("_problem") and problem is not None:
+                return str(problem)[:500]
         try:
             return fn(got, inputs)
         except Bad as exc:
@@ -41,13 +46,32 @@ def positive(*shape):
     return make
 
 
+class Watched:
+    """Calls forward and backward, remembering the first input either of them changed in place."""
+
+    def __init__(self, layer):
+        self.layer, self.problem = layer, None
+
+    def _watch(self, method, name, value):
+        before = {name: value.copy()}
+        result = method(value)
+        self.problem = self.problem or changed_inputs(before, {name: value})
+        return result
+
+    def forward(self, x):
+        return self._watch(self.layer.forward, "x", x)
+
+    def backward(self, dout):
+        return self._watch(self.layer.backward, "dout", dout)
+
+
 def train_pass(p: float, seed: int = 7):
     def call(mod, x, dout) -> dict:
-        layer = mod.Dropout(p=p, seed=seed)
-        original = x.copy()
+        layer = Watched(mod.Dropout(p=p, seed=seed))
         out = layer.forward(x)
+        out = np.array(out, copy=True) if isinstance(out, np.ndarray) else out
         dx = layer.backward(dout)
-        return {"out": out, "dx": dx, "x_unchanged": bool(np.array_equal(x, original))}
+        return {"out": out, "dx": dx, "inputs_problem": layer.problem}
 
     return call
 
@@ -56,8 +80,6 @@ def mask_properties(p: float, fraction_tol: float = 0.01):
     def check(got, inputs):
         x, dout = inputs["x"], inputs["dout"]
         out, dx = array(got, "out", x.shape), array(got, "dx", x.shape)
-        if got.get("x_unchanged") is not True:
-            return "forward modified its input"
         dropped = out == 0.0
         fraction = dropped.mean()
         if abs(fraction - p) > fraction_tol:
@@ -73,15 +95,34 @@ def mask_properties(p: float, fraction_tol: float = 0.01):
         want_dx = np.where(dropped, 0.0, dout / (1.0 - p) if p < 1.0 else 0.0)
         if not np.allclose(dx, want_dx, rtol=1e-12, atol=1e-15):
             return "backward must apply the forward's mask and scale to dout"
-        return None
+        return independent(dropped, p)
 
     return checked(check)
 
 
+def independent(dropped: np.ndarray, p: float) -> str | None:
+    """Neighbours along every axis are both dropped with probability p**2, not p (a shared mask)."""
+    if not 0.0 < p < 1.0:
+        return None
+    for axis, n in enumerate(dropped.shape):
+        if n < 2:
+            continue
+        both = np.take(dropped, range(n - 1), axis=axis) & np.take(dropped, range(1, n), axis=axis)
+        if abs(both.mean() - p * p) > 0.02:
+            return (
+                f"neighbouring entries along axis {axis} are both dropped {both.mean():.3f} of the "
+                f"time, expected about p**2 = {p * p:.3f}: draw an independent mask entry for "
+                "every entry of x, not one per row or column"
+            )
+    return None
+
+
 def eval_identity(mod, x, dout) -> dict:
-    layer = mod.Dropout(p=0.6, seed=1)
-    layer.eval()
-    return {"out": layer.forward(x), "dx": layer.backward(dout)}
+    layer = Watched(mod.Dropout(p=0.6, seed=1))
+    layer.layer.eval()
+    out = layer.forward(x)
+    out = np.array(out, copy=True) if isinstance(out, np.ndarray) else out
+    return {"out": out, "dx": layer.backward(dout), "inputs_problem": layer.problem}
 
 
 def check_identity(got, inputs):
@@ -124,7 +165,7 @@ def check_mean(got, inputs):
 def toggling(mod, x, dout) -> dict:
     layer = mod.Dropout(p=0.5, seed=5)
     layer.eval()
-    evaluated = layer.forward(x)
+    evaluated = np.array(layer.forward(x), copy=True)
     layer.train()
     return {"eval": evaluated, "train": layer.forward(x)}
 
@@ -138,9 +179,43 @@ def check_toggle(got, inputs):
     return None
 
 
+def mode_switched(mod, x, dout) -> dict:
+    """backward follows the mode of the last forward, not the mode when backward is called."""
+    trained = mod.Dropout(p=0.5, seed=12)
+    out = trained.forward(x)
+    trained.eval()
+    evaluated = mod.Dropout(p=0.5, seed=13)
+    evaluated.eval()
+    evaluated.forward(x)
+    evaluated.train()
+    return {
+        "out": out,
+        "dx_train_forward_then_eval": trained.backward(dout),
+        "dx_eval_forward_then_train": evaluated.backward(dout),
+    }
+
+
+def check_mode_switched(got, inputs):
+    x, dout = inputs["x"], inputs["dout"]
+    out = array(got, "out", x.shape)
+    dx = array(got, "dx_train_forward_then_eval", dout.shape)
+    if not np.allclose(dx, np.where(out == 0.0, 0.0, 2.0 * dout), rtol=1e-12, atol=1e-15):
+        return (
+            "forward in training mode, then eval(), then backward: backward must still apply "
+            "that forward's mask and scale (it follows the mode of the last forward)"
+        )
+    if not np.array_equal(array(got, "dx_eval_forward_then_train", dout.shape), dout):
+        return (
+            "forward in eval mode, then train(), then backward: backward must return dout "
+            "unchanged (it follows the mode of the last forward)"
+        )
+    return None
+
+
 def zero_p(mod, x, dout) -> dict:
-    layer = mod.Dropout(p=0.0, seed=2)
-    return {"out": layer.forward(x), "dx": layer.backward(dout)}
+    layer = Watched(mod.Dropout(p=0.0, seed=2))
+    out = layer.forward(x)
+    return {"out": out, "dx": layer.backward(dout), "inputs_problem": layer.problem}
 
 
 def check_zero_p(got, inputs):
@@ -153,7 +228,16 @@ def check_zero_p(got, inputs):
 
 def default_p(mod, x, dout) -> dict:
     layer = mod.Dropout(seed=4)
-    return {"out": layer.forward(x), "dx": layer.backward(dout), "x_unchanged": True}
+    return {"out": layer.forward(x), "dx": layer.backward(dout)}
+
+
+def modes_return(mod, x, dout) -> dict:
+    layer = mod.Dropout(p=0.5, seed=0)
+
+    def returned(value) -> str:
+        return "None" if value is None else f"a {type(value).__name__}"
+
+    return {"eval_returned": returned(layer.eval()), "train_returned": returned(layer.train())}
 
 
 def invalid_p(value: float):
@@ -242,6 +326,13 @@ CASES = [
         check=mask_properties(0.25),
     ),
     Case(
+        "one_dimensional_input",
+        seed=14,
+        inputs=positive(100_000),
+        call=train_pass(0.3),
+        check=mask_properties(0.3),
+    ),
+    Case(
         "same_seed_same_masks",
         seed=9,
         inputs=positive(30, 40),
@@ -257,6 +348,27 @@ CASES = [
         call=toggling,
         check=checked(check_toggle),
     ),
-    Case("negative_p", inputs=worked, call=invalid_p(-0.1), raises=ValueError),
-    Case("p_above_one", inputs=worked, call=invalid_p(1.5), raises=ValueError),
+    Case(
+        "mode_switched_before_backward",
+        seed=11,
+        inputs=positive(20, 30),
+        call=mode_switched,
+        check=checked(check_mode_switched),
+        note="backward follows the mode of the last forward",
+    ),
+    Case("train_and_eval_return_none", inputs=worked, call=modes_return),
+    Case(
+        "negative_p",
+        inputs=worked,
+        call=invalid_p(-0.1),
+        raises=ValueError,
+        raises_for="p = -0.1",
+    ),
+    Case(
+        "p_above_one",
+        inputs=worked,
+        call=invalid_p(1.5),
+        raises=ValueError,
+        raises_for="p = 1.5",
+    ),
 ]

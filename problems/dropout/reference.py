@@ -8,7 +8,6 @@ class Dropout:
         self.p = p
         self.rng = np.random.default_rng(seed)
         self.training = True
-        self.scaled_mask = None
 
     def train(self):
         self.training = True
@@ -17,15 +16,17 @@ class Dropout:
         self.training = False
 
     def forward(self, x):
-        x = np.asarray(x, dtype=np.float64)
+        self.trained = self.training  # backward follows the mode of the last forward
         if not self.training:
-            return x.copy()
+            return x
         keep = self.rng.random(x.shape) >= self.p
-        scale = 0.0 if self.p == 1.0 else 1.0 / (1.0 - self.p)
-        self.scaled_mask = keep * scale
+        if self.p < 1.0:
+            self.scaled_mask = keep / (1.0 - self.p)
+        else:
+            self.scaled_mask = np.zeros(x.shape)
         return x * self.scaled_mask
 
     def backward(self, dout):
-        if not self.training:
-            return np.asarray(dout, dtype=np.float64).copy()
+        if not self.trained:
+            return dout
         return dout * self.scaled_mask

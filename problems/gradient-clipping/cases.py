@@ -13,14 +13,34 @@ def grads_of(*shapes, scale: float = 1.0):
     return make
 
 
+def replaced_items(originals: list, grads: list) -> str | None:
+    """A message when the call put other objects into the caller's list (or changed its length)."""
+    if len(grads) != len(originals):
+        return "your code changed the length of the list `grads`; clip the arrays in place"
+    for i, (a, b) in enumerate(zip(originals, grads, strict=True)):
+        if a is not b:
+            return (
+                f"your code replaced grads[{i}] in the list with a new array; write into the "
+                "caller's arrays in place instead (e.g. g *= scale)"
+            )
+    return None
+
+
+def norm_type_problem(total) -> str | None:
+    if isinstance(total, float):  # np.float64 is a float too
+        return None
+    return f"clip_grad_norm must return a Python float, got {type(total).__name__}"
+
+
 def by_norm(max_norm: float):
     def call(mod, grads) -> dict:
         originals = list(grads)
         total = mod.clip_grad_norm(grads, max_norm)
         return {
             "norm": total,
+            "norm_type_problem": norm_type_problem(total),
+            "in_place_problem": replaced_items(originals, grads),
             "grads": originals,  # the caller's own objects: in place or not at all
-            "same_objects": all(a is b for a, b in zip(originals, grads, strict=True)),
         }
 
     return call
@@ -30,7 +50,12 @@ def by_value(clip_value: float):
     def call(mod, grads) -> dict:
         originals = list(grads)
         returned = mod.clip_grad_value(grads, clip_value)
-        return {"returned": returned, "grads": originals}
+        return {
+            "returned": returned,
+            "in_place_problem": replaced_items(originals, grads),
+            "grads": originals,
+            "dtypes": [str(g.dtype) for g in originals],
+        }
 
     return call
 
@@ -76,6 +101,20 @@ def float32_grads(rng: np.random.Generator) -> dict:
     }
 
 
+def float32_huge(rng: np.random.Generator) -> dict:
+    # Squares near 1e50 overflow float32 (max 3.4e38) but not float64.
+    return {
+        "grads": [
+            normal(rng, 4, 3, scale=1e25).astype(np.float32),
+            normal(rng, 5, scale=1e25).astype(np.float32),
+        ]
+    }
+
+
+def float32_value_grads(rng: np.random.Generator) -> dict:
+    return {"grads": [normal(rng, 3, 4, scale=2.0).astype(np.float32), normal(rng, 5, scale=2.0)]}
+
+
 def keeps_dtype(max_norm: float):
     def call(mod, grads) -> dict:
         out = by_norm(max_norm)(mod, grads)
@@ -103,10 +142,10 @@ CASES = [
     Case(
         "global_not_per_array",
         seed=1,
-        inputs=grads_of((4, 3), (5,), (2, 2, 2), scale=3.0),
+        inputs=grads_of((4, 3), (5,), (2, 2, 2), (0, 3), scale=3.0),
         call=by_norm(2.0),
         tol=TOL,
-        note="one norm over every array, one common scale",
+        note="one norm over every array (an empty one among them), one common scale",
     ),
     Case(
         "small_gradients_untouched",
@@ -169,6 +208,14 @@ CASES = [
         note="float32 gradients are clipped in place and stay float32",
     ),
     Case(
+        "float32_norm_in_float64",
+        seed=9,
+        inputs=float32_huge,
+        call=keeps_dtype(1.0),
+        tol=(1e-5, 1e-7),
+        note="float32 entries near 1e25: their squares overflow float32, so accumulate in float64",
+    ),
+    Case(
         "value_clip_many",
         seed=5,
         inputs=grads_of((6, 5), (3,), scale=2.0),
@@ -183,11 +230,28 @@ CASES = [
         tol=TOL,
     ),
     Case(
+        "value_clip_float32",
+        seed=10,
+        inputs=float32_value_grads,
+        call=by_value(0.5),
+        tol=(1e-5, 1e-7),
+        note="value clipping keeps each array's dtype (float32 and float64)",
+    ),
+    Case(
         "non_positive_max_norm",
         seed=7,
         inputs=grads_of((2,)),
         call=raises("norm", 0.0),
         raises=ValueError,
+        raises_for="max_norm=0.0",
+    ),
+    Case(
+        "negative_max_norm",
+        seed=11,
+        inputs=grads_of((2,)),
+        call=raises("norm", -1.0),
+        raises=ValueError,
+        raises_for="max_norm=-1.0",
     ),
     Case(
         "negative_clip_value",
@@ -195,5 +259,14 @@ CASES = [
         inputs=grads_of((2,)),
         call=raises("value", -1.0),
         raises=ValueError,
+        raises_for="clip_value=-1.0",
+    ),
+    Case(
+        "zero_clip_value",
+        seed=12,
+        inputs=grads_of((2,)),
+        call=raises("value", 0.0),
+        raises=ValueError,
+        raises_for="clip_value=0.0",
     ),
 ]

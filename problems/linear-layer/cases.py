@@ -1,7 +1,7 @@
 """Cases for linear-layer: values, every gradient against finite differences, edge batches."""
 
 import numpy as np
-from casekit import Case, batch, normal, numeric_gradient
+from casekit import Case, batch, changed_inputs, normal, numeric_gradient
 
 TOL = (1e-7, 1e-9)
 
@@ -18,9 +18,28 @@ def layer(n: int, d_in: int, d_out: int, x_fill: str = "normal", zero_w: bool = 
     return make
 
 
+def dtype_of(a) -> str:
+    return str(getattr(a, "dtype", type(a).__name__))
+
+
 def forward_and_backward(mod, x, W, b, dout) -> dict:
+    inputs = {"x": x, "W": W, "b": b, "dout": dout}
+    before = {name: a.copy() for name, a in inputs.items()}
+    out = mod.linear_forward(x, W, b)
     dx, dW, db = mod.linear_backward(dout, x, W, b)
-    return {"out": mod.linear_forward(x, W, b), "dx": dx, "dW": dW, "db": db}
+    return {
+        "out": out,
+        "dx": dx,
+        "dW": dW,
+        "db": db,
+        "dtypes": {
+            "out": dtype_of(out),
+            "dx": dtype_of(dx),
+            "dW": dtype_of(dW),
+            "db": dtype_of(db),
+        },
+        "inputs_problem": changed_inputs(before, inputs),
+    }
 
 
 def with_finite_differences(mod, x, W, b, dout) -> dict:
@@ -37,12 +56,11 @@ def with_finite_differences(mod, x, W, b, dout) -> dict:
 
 
 def inputs_untouched(mod, x, W, b, dout) -> dict:
-    before = [a.copy() for a in (x, W, b, dout)]
+    inputs = {"x": x, "W": W, "b": b, "dout": dout}
+    before = {name: a.copy() for name, a in inputs.items()}
     mod.linear_forward(x, W, b)
     mod.linear_backward(dout, x, W, b)
-    return {
-        "unchanged": all(np.array_equal(a, c) for a, c in zip((x, W, b, dout), before, strict=True))
-    }
+    return {"inputs_problem": changed_inputs(before, inputs)}
 
 
 CASES = [
@@ -117,6 +135,14 @@ CASES = [
         },
         call=forward_and_backward,
         tol=TOL,
+    ),
+    Case(
+        "single_unit_layer",
+        seed=12,
+        inputs=layer(5, 1, 1),
+        call=forward_and_backward,
+        tol=TOL,
+        note="D_in = D_out = 1: no axis may be squeezed away",
     ),
     Case("wide_layer", seed=10, inputs=layer(64, 128, 96), call=forward_and_backward, tol=TOL),
     Case("inputs_not_modified", seed=11, inputs=layer(3, 4, 5), call=inputs_untouched),

@@ -1,22 +1,50 @@
 """Cases for log-softmax: stability at any magnitude, -inf entries, axes, keepdims and speed."""
 
 import numpy as np
-from casekit import Case, huge, normal
+from casekit import Case, changed_inputs, huge, normal
 
 TOL = (1e-9, 1e-9)
 
 
+def dtype_of(result) -> str:
+    return str(np.asarray(result).dtype)
+
+
 def both(axis: int = -1, keepdims: bool = False):
     def call(mod, x) -> dict:
-        original = x.copy()
-        out = {
-            "logsumexp": mod.logsumexp(x, axis=axis, keepdims=keepdims),
-            "log_softmax": mod.log_softmax(x, axis=axis),
+        before = {"x": x.copy()}
+        lse = mod.logsumexp(x, axis=axis, keepdims=keepdims)
+        log_p = mod.log_softmax(x, axis=axis)
+        return {
+            "logsumexp": lse,
+            "log_softmax": log_p,
+            "dtypes": {"logsumexp": dtype_of(lse), "log_softmax": dtype_of(log_p)},
+            "inputs_problem": changed_inputs(before, {"x": x}),
         }
-        out["input_unchanged"] = bool(np.array_equal(x, original, equal_nan=True))
-        return out
 
     return call
+
+
+def defaults(mod, x) -> dict:
+    # No axis and no keepdims: the defaults are axis=-1 and keepdims=False.
+    return {"logsumexp": mod.logsumexp(x), "log_softmax": mod.log_softmax(x)}
+
+
+def logsumexp_only(axis: int = -1, keepdims: bool = False):
+    def call(mod, x) -> dict:
+        before = {"x": x.copy()}
+        lse = mod.logsumexp(x, axis=axis, keepdims=keepdims)
+        return {"logsumexp": lse, "inputs_problem": changed_inputs(before, {"x": x})}
+
+    return call
+
+
+def empty_slices(mod, x) -> dict:
+    return {
+        "logsumexp": mod.logsumexp(x, axis=-1),
+        "logsumexp_keepdims": mod.logsumexp(x, axis=-1, keepdims=True),
+        "log_softmax": mod.log_softmax(x, axis=-1),
+    }
 
 
 def big_and_sampled(mod, x) -> dict:
@@ -98,9 +126,35 @@ CASES = [
     Case(
         "empty_axis",
         inputs=lambda rng: {"x": np.zeros((3, 0))},
-        call=lambda mod, x: {"logsumexp": mod.logsumexp(x, axis=-1)},
+        call=empty_slices,
         tol=TOL,
-        note="a slice of length 0 has log-sum-exp -inf",
+        note="a slice of length 0 has log-sum-exp -inf; log_softmax is empty",
+    ),
+    Case(
+        "all_neg_inf_slice",
+        seed=12,
+        inputs=lambda rng: {
+            "x": np.vstack([normal(rng, 1, 4), np.full((1, 4), -np.inf), normal(rng, 1, 4)])
+        },
+        call=logsumexp_only(),
+        tol=TOL,
+        note="a slice of only -inf entries has log-sum-exp -inf, not nan",
+    ),
+    Case(
+        "default_axis_and_keepdims",
+        seed=13,
+        inputs=lambda rng: {"x": normal(rng, 2, 3, 4)},
+        call=defaults,
+        tol=TOL,
+        note="called without axis or keepdims: axis=-1, keepdims=False",
+    ),
+    Case(
+        "float32_input",
+        seed=14,
+        inputs=lambda rng: {"x": normal(rng, 3, 6, scale=30.0).astype(np.float32)},
+        call=both(),
+        tol=TOL,
+        note="float32 input: results are float64",
     ),
     Case(
         "large_input",

@@ -18,6 +18,11 @@ def replay(flags: list[bool], **options):
     return call
 
 
+F16 = (1e-3, 1e-6)  # float16 results
+TIGHT = (1e-12, 0.0)  # float32 and float64 results (exact: the scales are powers of two)
+UNSCALE_TOL = {"grads16": F16, "grads": TIGHT}
+
+
 def unscale(dtypes: tuple, inject=None, scale: float = 1024.0):
     def call(mod) -> dict:
         rng = np.random.default_rng(3)
@@ -27,9 +32,12 @@ def unscale(dtypes: tuple, inject=None, scale: float = 1024.0):
         objects = list(grads)
         scaler = mod.DynamicLossScaler(init_scale=scale)
         found = scaler.unscale_(grads)
+        values = [np.nan_to_num(g.astype(np.float64), nan=123.0) for g in objects]
+        half = [str(dt) == "float16" or dt is np.float16 for dt in dtypes]
         return {
             "found_inf": found,
-            "grads": [np.nan_to_num(g.astype(np.float64), nan=123.0) for g in objects],
+            "grads16": [v for v, h in zip(values, half, strict=True) if h],
+            "grads": [v for v, h in zip(values, half, strict=True) if not h],
             "dtypes": [str(g.dtype) for g in objects],
         }
 
@@ -44,6 +52,34 @@ def refuses(**options):
     return call
 
 
+def refusal(name: str, **options) -> Case:
+    setting = ", ".join(f"{k}={v!r}" for k, v in options.items())
+    return Case(
+        name,
+        inputs=no_inputs,
+        call=refuses(**options),
+        raises=ValueError,
+        raises_for=setting,
+    )
+
+
+def float_scale(mod) -> dict:
+    """An int init_scale (and int factors) still give a float scale, before and after updates."""
+    s = mod.DynamicLossScaler(init_scale=8, growth_factor=2, backoff_factor=0.5, growth_interval=1)
+    scales, problem = [s.scale], None
+    if not isinstance(s.scale, float):
+        problem = f"after __init__(init_scale=8) it is {type(s.scale).__name__}"
+    for flag in (False, True, True, False):
+        s.update(flag)
+        scales.append(s.scale)
+        if problem is None and not isinstance(s.scale, float):
+            problem = f"after update({flag}) it is {type(s.scale).__name__}"
+    return {
+        "scale_problem": problem and f"scale must be a float, but {problem}",
+        "scales": np.array(scales, dtype=float),
+    }
+
+
 def inf_in_first_array(mod) -> dict:
     """An inf in the first array must not stop the other arrays from being unscaled."""
     grads = [
@@ -53,7 +89,12 @@ def inf_in_first_array(mod) -> dict:
     ]
     objects = list(grads)
     found = mod.DynamicLossScaler(init_scale=4.0).unscale_(grads)
-    return {"found_inf": found, "grads": [g.astype(np.float64) for g in objects]}
+    return {
+        "found_inf": found,
+        "grads16": [g.astype(np.float64) for g in objects[:2]],
+        "grads": [objects[2].astype(np.float64)],
+        "dtypes": [str(g.dtype) for g in objects],
+    }
 
 
 def training_replay(rng: np.random.Generator) -> dict:
@@ -138,37 +179,37 @@ CASES = [
         tol=EXACT,
     ),
     Case("defaults", inputs=no_inputs, call=replay([False] * 2000 + [True]), tol=EXACT),
-    Case("unscale_float16", inputs=no_inputs, call=unscale((np.float16,)), tol=(1e-3, 1e-6)),
+    Case("unscale_float16", inputs=no_inputs, call=unscale((np.float16,)), tol=UNSCALE_TOL),
     Case(
         "unscale_mixed_dtypes",
         inputs=no_inputs,
         call=unscale((np.float32, np.float64, np.float16)),
-        tol=(1e-3, 1e-6),
+        tol=UNSCALE_TOL,
     ),
     Case(
         "detects_inf",
         inputs=no_inputs,
         call=unscale((np.float32, np.float16), inject=np.inf),
-        tol=(1e-3, 1e-6),
+        tol=UNSCALE_TOL,
     ),
     Case(
         "detects_negative_inf",
         inputs=no_inputs,
         call=unscale((np.float64,), inject=-np.inf),
-        tol=(1e-12, 0.0),
+        tol=UNSCALE_TOL,
     ),
     Case(
         "detects_nan",
         inputs=no_inputs,
         call=unscale((np.float32,), inject=np.nan),
-        tol=(1e-6, 1e-9),
+        tol=UNSCALE_TOL,
         note="nan is an overflow too",
     ),
     Case(
         "inf_in_first_array",
         inputs=no_inputs,
         call=inf_in_first_array,
-        tol=(1e-3, 1e-6),
+        tol=UNSCALE_TOL,
         note="after finding an inf, the remaining arrays are still unscaled",
     ),
     Case(
@@ -176,14 +217,50 @@ CASES = [
         seed=21,
         inputs=training_replay,
         call=mixed_precision_steps,
-        tol={"scales": EXACT, "unscaled": (1e-3, 1e-6)},
+        tol={"scales": EXACT, "unscaled": F16},
         note="float16 gradients of a scaled loss: overflow, back off, grow again",
     ),
     Case(
-        "backoff_not_below_one",
+        "custom_factors",
         inputs=no_inputs,
-        call=refuses(backoff_factor=1.5),
-        raises=ValueError,
+        call=replay(
+            [False, False, False, True, True, False, False, False],
+            init_scale=0.125,
+            growth_factor=4.0,
+            backoff_factor=0.125,
+            growth_interval=3,
+        ),
+        tol=EXACT,
+        note="growth_factor and backoff_factor are used as given (not 2 and 0.5)",
     ),
-    Case("zero_interval", inputs=no_inputs, call=refuses(growth_interval=0), raises=ValueError),
+    Case(
+        "factors_near_the_bounds",
+        inputs=no_inputs,
+        call=replay(
+            [False, False, True, False, False],
+            init_scale=2.0**-20,
+            growth_factor=1.0 + 2.0**-10,
+            backoff_factor=1.0 - 2.0**-10,
+            growth_interval=1,
+        ),
+        tol=EXACT,
+        note="any init_scale > 0, growth_factor > 1 and backoff_factor in (0, 1) is accepted",
+    ),
+    Case(
+        "scale_is_a_float",
+        inputs=no_inputs,
+        call=float_scale,
+        tol=EXACT,
+        note="an int init_scale is converted: scale is a float from the start",
+    ),
+    refusal("backoff_of_one", backoff_factor=1.0),
+    refusal("backoff_of_zero", backoff_factor=0.0),
+    refusal("negative_backoff", backoff_factor=-0.5),
+    refusal("growth_factor_of_one", growth_factor=1.0),
+    refusal("growth_factor_below_one", growth_factor=0.5),
+    refusal("zero_init_scale", init_scale=0.0),
+    refusal("negative_init_scale", init_scale=-1.0),
+    refusal("negative_interval", growth_interval=-1),
+    refusal("backoff_not_below_one", backoff_factor=1.5),
+    refusal("zero_interval", growth_interval=0),
 ]

@@ -18,12 +18,23 @@ def over(name: str, steps, **kwargs):
     return call
 
 
-def refuses(name: str, *args):
+def refuses(name: str, *args, **kwargs):
     def call(mod) -> dict:
-        getattr(mod, name)(*args)
+        getattr(mod, name)(*args, **kwargs)
         return {}
 
     return call
+
+
+def refusal(case: str, name: str, what: str, *args, **kwargs) -> Case:
+    """A case where `name(*args, **kwargs)` must raise ValueError because of `what`."""
+    return Case(
+        case,
+        inputs=no_inputs,
+        call=refuses(name, *args, **kwargs),
+        raises=ValueError,
+        raises_for=f"{name} with {what}",
+    )
 
 
 def no_inputs(rng):
@@ -117,34 +128,74 @@ CASES = [
         note="a step far beyond the schedule: underflow to 0.0 for step decay, min_lr for the cosines",
     ),
     Case(
-        "zero_step_size",
+        "zero_rates_allowed",
         inputs=no_inputs,
-        call=refuses("step_decay", 5, 0.1, 0),
-        raises=ValueError,
-        note="step_size < 1 raises ValueError (not ZeroDivisionError)",
+        call=lambda mod: {
+            "step": mod.step_decay(3, 0.0, step_size=2),
+            "cosine": mod.cosine_annealing(3, 0.0, total_steps=10, min_lr=0.0),
+            "warmup": mod.warmup_cosine(1, 0.0, warmup_steps=2, total_steps=10, min_lr=0.0),
+            "cosine_to_zero": mod.cosine_annealing(4, 0.5, total_steps=8, min_lr=0.0),
+        },
+        tol=TOL,
+        note="base_lr = 0 and min_lr = 0 are valid: only negative rates are errors",
     ),
     Case(
-        "negative_step",
+        "one_step_schedules",
         inputs=no_inputs,
-        call=refuses("step_decay", -1, 0.1, 10),
-        raises=ValueError,
+        call=lambda mod: {
+            "cosine": [mod.cosine_annealing(t, 0.4, total_steps=1, min_lr=0.1) for t in (0, 1, 2)],
+            "warmup": [
+                mod.warmup_cosine(t, 0.4, warmup_steps=0, total_steps=1, min_lr=0.1)
+                for t in (0, 1, 2)
+            ],
+            "warmup_then_one": [
+                mod.warmup_cosine(t, 0.4, warmup_steps=1, total_steps=2) for t in (0, 1, 2)
+            ],
+        },
+        tol=TOL,
+        note="total_steps = 1 is valid",
     ),
-    Case(
-        "zero_total_steps",
-        inputs=no_inputs,
-        call=refuses("cosine_annealing", 0, 0.1, 0),
-        raises=ValueError,
+    refusal("zero_step_size", "step_decay", "step_size = 0", 5, 0.1, 0),
+    refusal("negative_step_size", "step_decay", "step_size = -3", 5, 0.1, -3),
+    refusal("negative_step", "step_decay", "step = -1", -1, 0.1, 10),
+    refusal("step_decay_negative_base_lr", "step_decay", "base_lr = -0.1", 3, -0.1, 10),
+    refusal("zero_total_steps", "cosine_annealing", "total_steps = 0", 0, 0.1, 0),
+    refusal("negative_base_lr", "cosine_annealing", "base_lr = -0.1", 1, -0.1, 10),
+    refusal(
+        "cosine_negative_min_lr", "cosine_annealing", "min_lr = -0.01", 1, 0.1, 10, min_lr=-0.01
     ),
-    Case(
+    refusal("cosine_negative_step", "cosine_annealing", "step = -1", -1, 0.1, 10),
+    refusal(
         "warmup_longer_than_training",
-        inputs=no_inputs,
-        call=refuses("warmup_cosine", 0, 0.1, 10, 10),
-        raises=ValueError,
+        "warmup_cosine",
+        "warmup_steps = total_steps = 10",
+        0,
+        0.1,
+        10,
+        10,
     ),
-    Case(
-        "negative_base_lr",
-        inputs=no_inputs,
-        call=refuses("cosine_annealing", 1, -0.1, 10),
-        raises=ValueError,
+    refusal(
+        "warmup_beyond_training",
+        "warmup_cosine",
+        "warmup_steps = 12 > total_steps = 10",
+        0,
+        0.1,
+        12,
+        10,
+    ),
+    refusal("negative_warmup_steps", "warmup_cosine", "warmup_steps = -1", 0, 0.1, -1, 10),
+    refusal(
+        "warmup_zero_total_steps",
+        "warmup_cosine",
+        "warmup_steps = 0, total_steps = 0",
+        0,
+        0.1,
+        0,
+        0,
+    ),
+    refusal("warmup_negative_step", "warmup_cosine", "step = -1", -1, 0.1, 2, 10),
+    refusal("warmup_negative_base_lr", "warmup_cosine", "base_lr = -0.1", 3, -0.1, 2, 10),
+    refusal(
+        "warmup_negative_min_lr", "warmup_cosine", "min_lr = -0.01", 3, 0.1, 2, 10, min_lr=-0.01
     ),
 ]

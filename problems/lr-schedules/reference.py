@@ -1,10 +1,10 @@
 import math
 
 
-def _check(step, base_lr, min_lr=0.0):
+def _check(step, *rates):
     if step < 0:
         raise ValueError("step must be >= 0")
-    if base_lr < 0 or min_lr < 0:
+    if any(rate < 0 for rate in rates):
         raise ValueError("learning rates must be >= 0")
 
 
@@ -29,7 +29,7 @@ def cosine_annealing(step, base_lr, total_steps, min_lr=0.0):
 
 def warmup_cosine(step, base_lr, warmup_steps, total_steps, min_lr=0.0):
     _check(step, base_lr, min_lr)
-    if total_steps < 1 or warmup_steps < 0 or warmup_steps >= total_steps:
+    if not 0 <= warmup_steps < total_steps:  # so total_steps >= 1 too
         raise ValueError("need 0 <= warmup_steps < total_steps")
     if step < warmup_steps:
         return float(base_lr * (step + 1) / warmup_steps)

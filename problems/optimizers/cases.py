@@ -1,7 +1,7 @@
 """Cases for optimizers: trajectories against the reference, in-place updates, edge settings."""
 
 import numpy as np
-from casekit import Case, normal
+from casekit import Case, changed_inputs, normal
 
 TOL = (1e-9, 1e-12)
 SHAPES = [(3, 4), (5,), (2, 2, 2)]
@@ -24,17 +24,20 @@ def run(cls: str, **options):
         live = [p.copy() for p in params]
         objects = list(live)
         opt = getattr(mod, cls)(live, **options)
-        trajectory = []
+        trajectory, problem = [], None
         for step_grads in grads:
             given = [g.copy() for g in step_grads]
             returned = opt.step(given)
             trajectory.append(objects[0].copy())
-            if any(not np.array_equal(a, b) for a, b in zip(given, step_grads, strict=True)):
-                raise AssertionError("step modified the gradients it was given")
+            problem = problem or changed_inputs(
+                {f"grads[{i}]": g for i, g in enumerate(step_grads)},
+                {f"grads[{i}]": g for i, g in enumerate(given)},
+            )
         return {
             "params": objects,  # the caller's own arrays: updated in place, or not at all
             "first_param_trajectory": np.array(trajectory),
             "returned": returned,
+            "grads_problem": problem,
         }
 
     return call
@@ -83,10 +86,44 @@ def descend_quadratic(cls: str, steps: int, **options):
 
 
 def refuses(cls: str, **options):
+    """Only the constructor runs: the bad setting alone must raise."""
+
+    settings = {"lr": 0.1, **options}
+
     def call(mod, params, grads) -> dict:
-        opt = getattr(mod, cls)([p.copy() for p in params], **options)
-        opt.step(grads[0][:-1])  # only reached when the options were accepted
+        getattr(mod, cls)([p.copy() for p in params], **settings)
         return {}
+
+    return call
+
+
+def mismatched_grads(cls: str, extra: bool, **options):
+    """A good step, a step with one gradient too few (or too many), then another good step."""
+
+    def call(mod, params, grads) -> dict:
+        live = [p.copy() for p in params]
+        opt = getattr(mod, cls)(list(live), **options)
+        opt.step([g.copy() for g in grads[0]])
+        before = [p.copy() for p in live]
+        wrong = [g.copy() for g in grads[1]]
+        wrong = [*wrong, np.ones(2)] if extra else wrong[:-1]
+        problem = None
+        try:
+            opt.step(wrong)
+        except ValueError:
+            moved = [i for i, (a, b) in enumerate(zip(before, live, strict=True)) if (a != b).any()]
+            if moved:
+                problem = (
+                    f"step raised the ValueError for {len(wrong)} gradients and {len(live)} "
+                    f"parameters only after changing params[{moved[0]}]: check first"
+                )
+        else:
+            problem = (
+                f"expected a ValueError for {len(wrong)} gradients and {len(live)} parameters, "
+                "but step returned normally"
+            )
+        opt.step([g.copy() for g in grads[2]])
+        return {"mismatch_problem": problem, "params": live}
 
     return call
 
@@ -206,20 +243,194 @@ CASES = [
         note="gradients come from the caller's arrays, so the updates must land in them",
     ),
     Case(
-        "negative_lr", seed=14, inputs=problem(1), call=refuses("SGD", lr=-0.1), raises=ValueError
+        "rmsprop_weight_decay",
+        seed=20,
+        inputs=problem(8),
+        call=run("RMSprop", lr=0.01, weight_decay=0.1),
+        tol=TOL,
+        note="g = grad + weight_decay * p in RMSprop too",
     ),
     Case(
-        "momentum_of_one",
-        seed=15,
-        inputs=problem(1),
-        call=refuses("SGD", lr=0.1, momentum=1.0),
-        raises=ValueError,
+        "reused_grad_buffers_adam",
+        seed=21,
+        inputs=problem(4),
+        call=run_reused_buffers("Adam", lr=0.05, betas=(0.5, 0.9)),
+        tol=TOL,
+        note="the caller overwrites its gradient arrays between steps: m and v must not alias them",
+    ),
+    Case(
+        "zero_lr_accepted",
+        seed=22,
+        inputs=problem(3),
+        call=run("SGD", lr=0.0, momentum=0.5),
+        tol=TOL,
+        note="lr = 0 is allowed (lr < 0 is refused): nothing moves",
+    ),
+    Case(
+        "rmsprop_alpha_zero_accepted",
+        seed=23,
+        inputs=problem(3),
+        call=run("RMSprop", lr=0.01, alpha=0.0),
+        tol=TOL,
+        note="alpha = 0 is inside [0, 1): s = g**2",
+    ),
+    Case(
+        "adam_betas_zero_accepted",
+        seed=24,
+        inputs=problem(3),
+        call=run("Adam", lr=0.01, betas=(0.0, 0.0), weight_decay=0.0),
+        tol=TOL,
+        note="betas = (0, 0) are inside [0, 1): m = g, v = g**2",
     ),
     Case(
         "gradient_count_mismatch",
         seed=16,
+        inputs=problem(3),
+        call=mismatched_grads("Adam", extra=False, lr=0.1),
+        tol=TOL,
+        note="one gradient too few: ValueError before any parameter or state changes",
+    ),
+    Case(
+        "too_many_gradients",
+        seed=25,
+        inputs=problem(3),
+        call=mismatched_grads("SGD", extra=True, lr=0.1, momentum=0.9),
+        tol=TOL,
+        note="one gradient too many: ValueError before any parameter or state changes",
+    ),
+    Case(
+        "rmsprop_gradient_count_mismatch",
+        seed=26,
+        inputs=problem(3),
+        call=mismatched_grads("RMSprop", extra=False, lr=0.1),
+        tol=TOL,
+    ),
+    Case(
+        "negative_lr",
+        seed=40,
         inputs=problem(1),
-        call=refuses("Adam", lr=0.1),
+        call=refuses("SGD", lr=-0.1),
         raises=ValueError,
+        raises_for="SGD(lr=-0.1)",
+    ),
+    Case(
+        "momentum_of_one",
+        seed=41,
+        inputs=problem(1),
+        call=refuses("SGD", momentum=1.0),
+        raises=ValueError,
+        raises_for="SGD(momentum=1.0)",
+    ),
+    Case(
+        "negative_momentum",
+        seed=42,
+        inputs=problem(1),
+        call=refuses("SGD", momentum=-0.1),
+        raises=ValueError,
+        raises_for="SGD(momentum=-0.1)",
+    ),
+    Case(
+        "sgd_negative_weight_decay",
+        seed=43,
+        inputs=problem(1),
+        call=refuses("SGD", weight_decay=-0.01),
+        raises=ValueError,
+        raises_for="SGD(weight_decay=-0.01)",
+    ),
+    Case(
+        "rmsprop_negative_lr",
+        seed=44,
+        inputs=problem(1),
+        call=refuses("RMSprop", lr=-0.001),
+        raises=ValueError,
+        raises_for="RMSprop(lr=-0.001)",
+    ),
+    Case(
+        "rmsprop_negative_weight_decay",
+        seed=45,
+        inputs=problem(1),
+        call=refuses("RMSprop", weight_decay=-0.01),
+        raises=ValueError,
+        raises_for="RMSprop(weight_decay=-0.01)",
+    ),
+    Case(
+        "rmsprop_alpha_one",
+        seed=46,
+        inputs=problem(1),
+        call=refuses("RMSprop", alpha=1.0),
+        raises=ValueError,
+        raises_for="RMSprop(alpha=1.0)",
+    ),
+    Case(
+        "rmsprop_negative_alpha",
+        seed=47,
+        inputs=problem(1),
+        call=refuses("RMSprop", alpha=-0.5),
+        raises=ValueError,
+        raises_for="RMSprop(alpha=-0.5)",
+    ),
+    Case(
+        "rmsprop_eps_zero",
+        seed=48,
+        inputs=problem(1),
+        call=refuses("RMSprop", eps=0.0),
+        raises=ValueError,
+        raises_for="RMSprop(eps=0.0)",
+    ),
+    Case(
+        "adam_negative_lr",
+        seed=49,
+        inputs=problem(1),
+        call=refuses("Adam", lr=-0.1),
+        raises=ValueError,
+        raises_for="Adam(lr=-0.1)",
+    ),
+    Case(
+        "adam_negative_weight_decay",
+        seed=50,
+        inputs=problem(1),
+        call=refuses("Adam", weight_decay=-1.0),
+        raises=ValueError,
+        raises_for="Adam(weight_decay=-1.0)",
+    ),
+    Case(
+        "adam_beta1_one",
+        seed=51,
+        inputs=problem(1),
+        call=refuses("Adam", betas=(1.0, 0.999)),
+        raises=ValueError,
+        raises_for="Adam(betas=(1.0, 0.999))",
+    ),
+    Case(
+        "adam_beta2_one",
+        seed=52,
+        inputs=problem(1),
+        call=refuses("Adam", betas=(0.9, 1.0)),
+        raises=ValueError,
+        raises_for="Adam(betas=(0.9, 1.0))",
+    ),
+    Case(
+        "adam_negative_beta1",
+        seed=53,
+        inputs=problem(1),
+        call=refuses("Adam", betas=(-0.1, 0.999)),
+        raises=ValueError,
+        raises_for="Adam(betas=(-0.1, 0.999))",
+    ),
+    Case(
+        "adam_negative_beta2",
+        seed=54,
+        inputs=problem(1),
+        call=refuses("Adam", betas=(0.9, -0.1)),
+        raises=ValueError,
+        raises_for="Adam(betas=(0.9, -0.1))",
+    ),
+    Case(
+        "adam_eps_zero",
+        seed=55,
+        inputs=problem(1),
+        call=refuses("Adam", eps=0.0),
+        raises=ValueError,
+        raises_for="Adam(eps=0.0)",
     ),
 ]

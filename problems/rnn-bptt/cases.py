@@ -1,7 +1,7 @@
 """Cases for rnn-bptt: every gradient against finite differences, flow through time, shapes."""
 
 import numpy as np
-from casekit import Case, normal, numeric_gradient
+from casekit import Case, changed_inputs, normal, numeric_gradient
 
 TOL = (1e-7, 1e-9)
 
@@ -24,14 +24,20 @@ def rnn(n, t, d, h, scale=1.0, last_only=False, zero_h0=False):
 
 
 def both(mod, x, h0, Wx, Wh, b, dh) -> dict:
+    arrays = {"x": x, "h0": h0, "Wx": Wx, "Wh": Wh, "b": b, "dh": dh}
+    before = {name: a.copy() for name, a in arrays.items()}
     dx, dh0, dWx, dWh, db = mod.rnn_backward(dh, x, h0, Wx, Wh, b)
+    backward_problem = changed_inputs(before, arrays)
+    h = mod.rnn_forward(x, h0, Wx, Wh, b)
     return {
-        "h": mod.rnn_forward(x, h0, Wx, Wh, b),
+        "h": h,
         "dx": dx,
         "dh0": dh0,
         "dWx": dWx,
         "dWh": dWh,
         "db": db,
+        "backward_inputs_problem": backward_problem,
+        "forward_inputs_problem": changed_inputs(before, arrays),
     }
 
 
@@ -49,11 +55,17 @@ def with_finite_differences(mod, x, h0, Wx, Wh, b, dh) -> dict:
     return result
 
 
-def untouched(mod, x, h0, Wx, Wh, b, dh) -> dict:
-    arrays = (x, h0, Wx, Wh, b, dh)
-    before = [a.copy() for a in arrays]
-    both(mod, x, h0, Wx, Wh, b, dh)
-    return {"unchanged": all(np.array_equal(a, o) for a, o in zip(arrays, before, strict=True))}
+def views(rng: np.random.Generator) -> dict:
+    """Non-contiguous views: a time-major x seen as (N, T, D), transposed weights, strided slices."""
+    n, t, d, h = 3, 4, 2, 5
+    return {
+        "x": normal(rng, t, n, d).swapaxes(0, 1),
+        "h0": normal(rng, h, n).T,
+        "Wx": normal(rng, h, d, scale=0.5).T,
+        "Wh": normal(rng, h, h, scale=0.4).T,
+        "b": normal(rng, 2 * h)[::2],
+        "dh": normal(rng, n, t, 2 * h)[:, :, 1::2],
+    }
 
 
 def worked(rng):
@@ -92,5 +104,20 @@ CASES = [
     Case("long_sequence", seed=7, inputs=rnn(2, 60, 3, 6), call=both, tol=TOL),
     Case("saturated_tanh", seed=8, inputs=rnn(2, 5, 3, 4, scale=30.0), call=both, tol=TOL),
     Case("batch_of_one", seed=9, inputs=rnn(1, 7, 2, 2), call=with_finite_differences, tol=TOL),
-    Case("inputs_not_modified", seed=10, inputs=rnn(2, 3, 2, 3), call=untouched),
+    Case(
+        "inputs_not_modified",
+        seed=10,
+        inputs=rnn(2, 3, 2, 3),
+        call=both,
+        tol=TOL,
+        note="neither function may change any of its inputs",
+    ),
+    Case(
+        "non_contiguous_inputs",
+        seed=11,
+        inputs=views,
+        call=both,
+        tol=TOL,
+        note="transposed and strided views as inputs",
+    ),
 ]

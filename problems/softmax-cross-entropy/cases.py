@@ -1,7 +1,7 @@
 """Cases for softmax-cross-entropy: values, gradients, stability and the promised errors."""
 
 import numpy as np
-from casekit import Case, huge, normal, numeric_gradient
+from casekit import Case, changed_inputs, huge, normal, numeric_gradient
 
 TOL = (1e-6, 1e-9)
 
@@ -14,8 +14,14 @@ def batch(n: int, c: int, scale: float = 1.0):
 
 
 def loss_and_grad(mod, logits, labels) -> dict:
+    before = {"logits": logits.copy(), "labels": labels.copy()}
     loss, dlogits = mod.softmax_cross_entropy(logits, labels)
-    return {"loss": loss, "dlogits": dlogits}
+    return {
+        "loss": loss,
+        "dlogits": dlogits,
+        "dlogits_dtype": str(getattr(dlogits, "dtype", type(dlogits).__name__)),
+        "inputs_problem": changed_inputs(before, {"logits": logits, "labels": labels}),
+    }
 
 
 def with_finite_differences(mod, logits, labels) -> dict:
@@ -26,12 +32,9 @@ def with_finite_differences(mod, logits, labels) -> dict:
 
 
 def inputs_untouched(mod, logits, labels) -> dict:
-    original_logits, original_labels = logits.copy(), labels.copy()
+    before = {"logits": logits.copy(), "labels": labels.copy()}
     mod.softmax_cross_entropy(logits, labels)
-    return {
-        "logits_unchanged": bool(np.array_equal(logits, original_logits)),
-        "labels_unchanged": bool(np.array_equal(labels, original_labels)),
-    }
+    return {"inputs_problem": changed_inputs(before, {"logits": logits, "labels": labels})}
 
 
 def rejects_labels(mod, logits, labels) -> dict:
@@ -112,7 +115,19 @@ CASES = [
             "labels": rng.integers(0, 3, size=5),
         },
         call=loss_and_grad,
-        tol=(1e-5, 1e-7),
+        tol=TOL,
+        note="float32 logits: computed in float64, dlogits is float64",
+    ),
+    Case(
+        "int32_labels",
+        seed=11,
+        inputs=lambda rng: {
+            "logits": normal(rng, 6, 4),
+            "labels": rng.integers(0, 4, size=6).astype(np.int32),
+        },
+        call=loss_and_grad,
+        tol=TOL,
+        note="labels of any integer dtype are accepted",
     ),
     Case("inputs_not_modified", seed=10, inputs=batch(4, 3), call=inputs_untouched),
     Case(
@@ -120,6 +135,7 @@ CASES = [
         inputs=lambda rng: {"logits": np.zeros((2, 3)), "labels": np.array([0, 3])},
         call=rejects_labels,
         raises=ValueError,
+        raises_for="label 3 with C=3",
         note="a label outside [0, C) raises ValueError",
     ),
     Case(
@@ -127,6 +143,23 @@ CASES = [
         inputs=lambda rng: {"logits": np.zeros((2, 3)), "labels": np.array([0, -1])},
         call=rejects_labels,
         raises=ValueError,
+        raises_for="label -1",
         note="a negative label raises ValueError",
+    ),
+    Case(
+        "labels_wrong_length",
+        inputs=lambda rng: {"logits": np.zeros((2, 3)), "labels": np.array([0, 1, 2])},
+        call=rejects_labels,
+        raises=ValueError,
+        raises_for="labels of shape (3,) with logits of shape (2, 3)",
+        note="labels must have shape (N,)",
+    ),
+    Case(
+        "labels_column",
+        inputs=lambda rng: {"logits": np.zeros((2, 3)), "labels": np.array([[0], [1]])},
+        call=rejects_labels,
+        raises=ValueError,
+        raises_for="labels of shape (2, 1) with logits of shape (2, 3)",
+        note="labels of shape (N, 1) are not (N,)",
     ),
 ]

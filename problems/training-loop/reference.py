@@ -8,13 +8,12 @@ def _forward(params, X):
 
 
 def predict(params, X):
-    return np.argmax(_forward(params, np.asarray(X, dtype=np.float64))[2], axis=1)
+    return np.argmax(_forward(params, X)[2], axis=1)
 
 
 def train_mlp(X, y, hidden_size, num_classes, lr, epochs, batch_size, weight_decay=0.0, seed=0):
     if batch_size < 1 or epochs < 0 or lr < 0 or weight_decay < 0:
         raise ValueError("invalid training settings")
-    X = np.asarray(X, dtype=np.float64)
     n, d = X.shape
     rng = np.random.default_rng(seed)
     params = {

@@ -17,7 +17,7 @@ from tests.conftest import problems_dir
 SPEC = load_problem(problems_dir() / "softmax-cross-entropy")
 PROBLEM = graded_problem(SPEC)
 REFERENCE = (SPEC.path / "reference.py").read_text()
-LIMITS = Limits(wall_seconds=10, memory_mb=256)
+LIMITS = Limits(cpu_seconds=10, memory_mb=256)
 
 
 def reference_run(names: list[str]):  # type: ignore[no-untyped-def]

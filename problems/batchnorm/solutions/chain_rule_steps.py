@@ -11,8 +11,8 @@ class BatchNorm1d:
         self.beta = np.zeros(num_features)
         self.running_mean = np.zeros(num_features)
         self.running_var = np.ones(num_features)
-        self.dgamma = None
-        self.dbeta = None
+        self.dgamma = np.zeros(num_features)
+        self.dbeta = np.zeros(num_features)
         self.mode = "train"
 
     def train(self):
@@ -24,6 +24,7 @@ class BatchNorm1d:
     def forward(self, x):
         self.x = np.array(x, dtype=float)
         self.used = self.mode
+        self.gamma_used = np.array(self.gamma, dtype=float)  # backward differentiates this forward
         if self.mode == "train":
             n = len(x)
             if n <= 1:
@@ -43,7 +44,7 @@ class BatchNorm1d:
     def backward(self, dout):
         self.dgamma = np.sum(dout * self.x_hat, axis=0)
         self.dbeta = np.sum(dout, axis=0)
-        dx_hat = dout * self.gamma
+        dx_hat = dout * self.gamma_used
         if self.used == "eval":
             return dx_hat / self.std
         n = len(dout)

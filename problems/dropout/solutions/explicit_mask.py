@@ -24,12 +24,13 @@ class Dropout:
         return np.where(self.keep, values / (1.0 - self.p), 0.0)
 
     def forward(self, x):
+        self.forward_was_training = self.is_training
         if not self.is_training:
             return np.array(x, dtype=float)
         self.keep = self.generator.uniform(size=np.shape(x)) >= self.p
         return self._apply(np.asarray(x, dtype=float))
 
     def backward(self, dout):
-        if not self.is_training:
+        if not self.forward_was_training:
             return np.array(dout, dtype=float)
         return self._apply(np.asarray(dout, dtype=float))

@@ -23,9 +23,10 @@ def accumulated_gradient(W, b, X, y, micro_batch_size):
     if total_rows == 0:
         raise ValueError("no rows")
     sums = [np.zeros_like(W, dtype=float), np.zeros_like(b, dtype=float), 0.0]
-    for chunk in np.array_split(np.arange(total_rows), -(-total_rows // micro_batch_size)):
-        rows = slice(chunk[0], chunk[-1] + 1)
+    for start in range(0, total_rows, micro_batch_size):
+        rows = slice(start, min(start + micro_batch_size, total_rows))
         parts = batch_gradient(W, b, X[rows], y[rows])
+        count = rows.stop - rows.start
         for i in range(3):
-            sums[i] = sums[i] + parts[i] * len(chunk)
+            sums[i] = sums[i] + parts[i] * count
     return sums[0] / total_rows, sums[1] / total_rows, sums[2] / total_rows

@@ -62,11 +62,12 @@ class Adam(_Optimizer):
         self.steps = 0
 
     def step(self, grads):
+        grads = self._grads(grads)  # checks the length before the step count moves
         self.steps += 1
         c1 = 1 - self.b1**self.steps
         c2 = 1 - self.b2**self.steps
         step_size = self.lr * math.sqrt(c2) / c1
-        for p, g, st in zip(self.params, self._grads(grads), self.state, strict=False):
+        for p, g, st in zip(self.params, grads, self.state, strict=False):
             st["m"] = self.b1 * st.get("m", 0.0) + (1 - self.b1) * g
             st["v"] = self.b2 * st.get("v", 0.0) + (1 - self.b2) * g * g
             p -= step_size * st["m"] / (np.sqrt(st["v"]) + self.eps * math.sqrt(c2))
