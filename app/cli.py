@@ -30,9 +30,11 @@ def db_session(settings: Settings) -> Iterator[Session]:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from app.ops import log_config
     from app.serving import uvicorn_options
 
-    sync_catalog(settings, quiet=True)
+    if not args.no_sync:
+        sync_catalog(settings, quiet=True)
     print(f"dli: serving on http://{args.host or settings.host}:{args.port or settings.port}")
     uvicorn.run(
         "app.main:create_app",
@@ -41,6 +43,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port or settings.port,
         reload=args.reload,
         log_level="info",
+        log_config=log_config(settings.log_format == "json"),
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         **uvicorn_options(settings.header_timeout_s),
@@ -304,6 +307,20 @@ def cmd_bench_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_load(args: argparse.Namespace, settings: Settings) -> int:
+    from app.judge.bench_load import bench_load
+
+    figures = bench_load(
+        settings,
+        url=args.url,
+        users_count=args.users,
+        waiters=args.waiters,
+        think=args.think,
+        ramp=args.ramp,
+    )
+    return 1 if figures["errors"] or figures["lost"] or figures["twice"] else 0
+
+
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from app.submissions.celery_queue import run_worker
 
@@ -326,6 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--reload", action="store_true", help="restart on code changes")
+    serve.add_argument(
+        "--no-sync",
+        action="store_true",
+        help="do not sync problems/ first (a one-shot migrate step did it: several replicas)",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
@@ -397,6 +419,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="container runtimes to compare, comma-separated (runsc is gVisor)",
     )
     bsandbox.set_defaults(handler=cmd_bench_sandbox)
+
+    bload = bench.add_parser(
+        "load", help="drive a running server with simulated users (creates them in its database)"
+    )
+    bload.add_argument("--url", default="http://127.0.0.1:8000")
+    bload.add_argument("--users", type=int, default=200)
+    bload.add_argument("--waiters", type=int, default=1000, help="long-polls held open meanwhile")
+    bload.add_argument("--think", type=float, default=2.0, help="seconds between a user's steps")
+    bload.add_argument("--ramp", type=float, default=10.0, help="seconds over which users arrive")
+    bload.set_defaults(handler=cmd_bench_load)
 
     sub.add_parser("worker", help="a Celery grading worker (DLI_QUEUE=celery)").set_defaults(
         handler=cmd_worker

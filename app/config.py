@@ -30,9 +30,14 @@ class Settings(BaseSettings):
     session_max_age_s: int = 14 * 24 * 3600
     # How long a write waits for another transaction's lock before it fails with a 503.
     database_lock_timeout_s: float = 10.0
+    # Requests holding a database session at once (the others wait without a thread) and the
+    # connections kept for them; background work (grading, waiters) uses up to as many more.
+    database_connections: int = 16
 
     sandbox_image: str = "dli-sandbox"
     sandbox_pool_size: int = 2
+    # CPU weight of each sandbox against the host's processes (Docker's default is 1024).
+    sandbox_cpu_shares: int = 256
     sandbox_runtime: str | None = None
     sandbox_cpus: float = 1.0
     sandbox_pids: int = 64
@@ -40,6 +45,12 @@ class Settings(BaseSettings):
     sandbox_result_mib: int = 32
 
     submissions_per_minute: int = 12
+    # A user's submissions queued or being graded at once; past it, 429.
+    max_pending_per_user: int = 30
+    # Long-polls (GET /submissions/{id}?wait=) one user may hold open at once, per API process.
+    max_waits_per_user: int = 20
+    # How long a worker's claim on a job lasts without renewal; it renews every third of this.
+    job_lease_s: float = 90.0
 
     queue: Literal["inline", "celery"] = "inline"
     workers: int = 2
@@ -47,6 +58,10 @@ class Settings(BaseSettings):
     # How long Redis keeps a job unacknowledged before handing it to another worker: longer than
     # any grading takes, short enough that a killed worker's job is soon redelivered.
     celery_visibility_s: int = 120
+    # `dli worker` serves its Prometheus metrics on this port (0: not at all).
+    worker_metrics_port: int = 0
+    # Log lines as JSON (with the request id), or as text for a terminal.
+    log_format: Literal["json", "text"] = "json"
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> "Settings":

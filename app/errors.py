@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("dli")
@@ -126,8 +127,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return _respond(request, 422, "invalid", _validation_message(exc.errors()))
 
     @app.exception_handler(OperationalError)
-    async def _database_unavailable(request: Request, exc: OperationalError) -> Response:
-        # A lock held too long, a restarting database: nothing was saved, and trying again works.
+    @app.exception_handler(PoolTimeout)
+    async def _database_unavailable(request: Request, exc: Exception) -> Response:
+        # A lock held too long, a restarting database, no free connection: nothing was saved, and
+        # trying again works.
         log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
         detail = "The database is busy or unavailable; nothing was saved. Try again shortly."
         return _respond(request, 503, "unavailable", detail, {"Retry-After": "2"})

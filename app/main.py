@@ -1,13 +1,19 @@
 """The FastAPI application factory."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import ops
 from app.assets import AssetFiles, asset_url
 from app.catalog import api as catalog_api
 from app.catalog import pages as catalog_pages
@@ -17,9 +23,11 @@ from app.errors import install_error_handlers
 from app.interviews import api as interviews_api
 from app.interviews import pages as interview_pages
 from app.interviews.timer import Sweeper
+from app.ops import app_registry
 from app.serving import install_log_redaction
 from app.submissions import api as submissions_api
 from app.submissions.queue import make_queue
+from app.submissions.waiting import VerdictWaiters
 from app.users import api as users_api
 from app.users import pages as users_pages
 from app.web import templates
@@ -42,17 +50,56 @@ DOCS_CSP = (
 )
 
 
+class EdgeMiddleware:
+    """Refuses a body whose declared length is too large before anything reads it, and adds the
+    security headers to every answer (a plain ASGI middleware: no task or stream per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        docs = scope["path"] in ("/docs", "/redoc")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    if docs and key == "Content-Security-Policy":
+                        value = DOCS_CSP
+                    headers.setdefault(key, value)
+            await send(message)
+
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            detail = f"request bodies are limited to {MAX_BODY_BYTES >> 10} KiB"
+            response = JSONResponse({"error": "payload_too_large", "detail": detail}, 413)
+            return await response(scope, receive, send_with_headers)
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = make_engine(settings.database_url, lock_timeout_s=settings.database_lock_timeout_s)
+    engine = make_engine(
+        settings.database_url,
+        lock_timeout_s=settings.database_lock_timeout_s,
+        connections=settings.database_connections,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.queue = make_queue(settings, app.state.sessionmaker)
+        app.state.db_slots = asyncio.Semaphore(settings.database_connections)  # see db.get_db
+        app.state.waiters = VerdictWaiters(app.state.sessionmaker, settings.max_waits_per_user)
+        await app.state.waiters.start()
+        app.state.queue = await run_in_threadpool(
+            make_queue, settings, app.state.sessionmaker, app.state.waiters.notify
+        )
         app.state.interview_timer = Sweeper(app.state.sessionmaker).start()
         yield
         app.state.interview_timer.close()
-        app.state.queue.close()
+        await run_in_threadpool(app.state.queue.close)
+        await app.state.waiters.close()
         engine.dispose()
 
     app = FastAPI(
@@ -68,8 +115,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_log_redaction()
     app.state.settings = settings
+    app.state.metrics_registry = app_registry(app)
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.db_slots = asyncio.Semaphore(settings.database_connections)
 
     # Pages and API answers are compressed on the way out; built assets are gzipped at build time.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
@@ -82,28 +131,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.secure_cookies,
     )
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
-        # Refuse oversized bodies from their declared length, before anything reads them.
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
-            detail = f"request bodies are limited to {MAX_BODY_BYTES >> 10} KiB"
-            return JSONResponse({"error": "payload_too_large", "detail": detail}, 413)
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        docs = request.url.path in ("/docs", "/redoc")
-        for key, value in SECURITY_HEADERS.items():
-            if docs and key == "Content-Security-Policy":
-                value = DOCS_CSP
-            response.headers.setdefault(key, value)
-        return response
-
+    app.add_middleware(EdgeMiddleware)
+    # Outermost: every request gets an id (or keeps a valid X-Request-ID), in the answer and in
+    # every log line written while it is served, the access log's included.
+    app.add_middleware(CorrelationIdMiddleware)
     install_error_handlers(app)
     app.mount("/static", AssetFiles(directory=str(ROOT / "app" / "static")), name="static")
     routers = (
+        ops.router,
         catalog_pages.router,
         users_pages.router,
         interview_pages.router,

@@ -180,6 +180,9 @@ class Submission(Base):
     time_s: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
+    # While running: the worker's claim lasts until then, and it renews the claim as it grades.
+    # A claim that ran out (its worker died) is taken over by the next worker that looks.
+    lease_until: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     # Set for submissions made during a mock interview; they also count for practice status.
     interview_id: Mapped[int | None] = mapped_column(
@@ -191,6 +194,17 @@ class Submission(Base):
     cases: Mapped[list["CaseResult"]] = relationship(
         lazy="raise", order_by="CaseResult.position", cascade="all, delete-orphan"
     )
+
+
+class QueueTurn(Base):
+    """When each user's latest job started: the queue serves the user who waited longest first."""
+
+    __tablename__ = "queue_turns"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_started_at: Mapped[datetime]
 
 
 class CaseResult(Base):

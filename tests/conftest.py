@@ -143,3 +143,26 @@ def sandbox(sandbox_settings: Settings) -> Iterator[Sandbox]:
     box = Sandbox(sandbox_settings)
     yield box
     box.close()
+
+
+class RecordingQueue:
+    """Stands in for the grading queue where grading is not under test: it records the ids."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def enqueue(self, submission_id: int) -> None:
+        self.ids.append(submission_id)
+
+    def unavailable_reason(self) -> str | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def recording_queue(app: FastAPI) -> RecordingQueue:
+    """Stop the app's real queue (its threads would claim jobs from the table) and record instead."""
+    app.state.queue.close()
+    app.state.queue = RecordingQueue()
+    return app.state.queue

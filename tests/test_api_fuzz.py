@@ -14,7 +14,7 @@ from app.config import ROOT, Settings
 from app.main import create_app
 from app.migrate import upgrade
 from app.users import service as users
-from tests.submissions.test_api import RecordingQueue
+from tests.conftest import RecordingQueue
 
 
 def _app_with_token():  # type: ignore[no-untyped-def]
@@ -28,7 +28,7 @@ def _app_with_token():  # type: ignore[no-untyped-def]
             submissions_per_minute=10_000,
         )
     )
-    app.state.queue = RecordingQueue()  # grading is not under test here
+    app.state.queue = RecordingQueue()  # grading is not under test (the app is not started)
     with app.state.sessionmaker() as db:
         catalog.sync(db, specs=load_catalog(ROOT / "problems"))
         user = users.create_user(db, username="fuzzer", password="long enough pw")

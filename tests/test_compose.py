@@ -27,6 +27,18 @@ def test_compose_file_describes_the_deployment() -> None:
     assert "8000:8000" in services["api"]["ports"]
 
 
+def test_schema_and_catalog_are_set_up_once_before_any_replica_starts() -> None:
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    migrate = services["migrate"]
+    assert migrate["command"] == 'sh -c "dli db upgrade && dli problems sync"'
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    for name in ("api", "worker"):
+        wait = services[name]["depends_on"]["migrate"]
+        assert wait["condition"] == "service_completed_successfully"
+        assert "upgrade" not in str(services[name]["command"])
+    assert "--no-sync" in services["api"]["command"]  # replicas never sync concurrently
+
+
 def test_docker_compose_config_accepts_it_when_available() -> None:
     # `docker compose` (the v2 plugin) is not in Debian's docker.io; where it exists, it must agree.
     if shutil.which("docker") is None:

@@ -41,7 +41,7 @@ class ProblemDetail(ProblemSummary):
     statement_html: str
     starter: str
     entry_points: list[str]
-    wall_seconds: float
+    cpu_seconds: float
     memory_mb: int
     hints: int = Field(description="how many hints GET /problems/{slug}/hints/{n} can reveal")
     samples: list[SampleCase]
@@ -106,7 +106,7 @@ def get_problem(request: Request, slug: str, db: SessionDep, user: ApiUser) -> P
         statement_html=to_html(spec.statement),
         starter=spec.starter,
         entry_points=spec.meta.entry_points,
-        wall_seconds=spec.meta.limits.wall_seconds,
+        cpu_seconds=spec.meta.limits.cpu_seconds,
         memory_mb=spec.meta.limits.memory_mb,
         hints=len(spec.meta.hints),
         samples=[SampleCase(name=c.name, inputs=preview(c.make_inputs())) for c in samples],

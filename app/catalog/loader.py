@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TABLE_TITLES = {
@@ -36,7 +36,11 @@ class CatalogError(Exception):
 
 class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    wall_seconds: float = Field(10.0, gt=0, le=120)
+    # CPU time of the candidate's code (a busy host does not count against it); the older name
+    # `wall_seconds` is still read.
+    cpu_seconds: float = Field(
+        10.0, gt=0, le=120, validation_alias=AliasChoices("cpu_seconds", "wall_seconds")
+    )
     memory_mb: int = Field(256, ge=64, le=4096)
 
 
@@ -55,7 +59,7 @@ class ProblemToml(BaseModel):
     difficulty: Literal["Easy", "Medium", "Hard"]
     order: int = Field(ge=0)
     entry_points: list[str] = Field(min_length=1)
-    limits: Limits = Field(default_factory=lambda: Limits(wall_seconds=10.0, memory_mb=256))
+    limits: Limits = Field(default_factory=lambda: Limits.model_validate({}))
     hints: list[str] = []
     follow_ups: list[FollowUp] = []
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.api_errors import ERROR_RESPONSES
 from app.catalog import service as catalog
 from app.catalog.loader import cached_catalog
-from app.db import RowId, SessionDep
+from app.db import RowId, SessionDep, after_commit
 from app.errors import Conflict, Forbidden
 from app.interviews import service
 from app.markdown import to_html
@@ -309,7 +309,7 @@ class CandidateQuestion(BaseModel):
     statement_html: str
     starter: str
     code: str | None
-    wall_seconds: float
+    cpu_seconds: float
     hints: list[str] = Field(description="the hints released so far, Markdown")
     hints_html: list[str]
 
@@ -371,7 +371,7 @@ def candidate_view(
                     statement_html=to_html(spec.statement),
                     starter=spec.starter,
                     code=code.get(question.position),
-                    wall_seconds=spec.meta.limits.wall_seconds,
+                    cpu_seconds=spec.meta.limits.cpu_seconds,
                     hints=spec.meta.hints[: question.hints_released],
                     hints_html=[to_html(h) for h in spec.meta.hints[: question.hints_released]],
                 )
@@ -423,6 +423,9 @@ def candidate_submit(
         per_minute=request.app.state.settings.submissions_per_minute,
     )
     candidate = service.submitter(db, interview=interview, signed_in=user)
+    submissions.check_pending(
+        db, user_id=candidate.id, limit=request.app.state.settings.max_pending_per_user
+    )
     submission = submissions.create_submission(
         db,
         user_id=candidate.id,
@@ -440,8 +443,8 @@ def candidate_submit(
         position=body.position,
         data={"submission": submission.id},
     )
-    db.commit()
-    request.app.state.queue.enqueue(submission.id)
+    queue, submission_id = request.app.state.queue, submission.id
+    after_commit(db, lambda: queue.enqueue(submission_id))
     return Accepted(id=submission.id, status=submission.status)
 
 

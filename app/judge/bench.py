@@ -41,7 +41,7 @@ def run_bare(solution: str, program: str, cases: list[str], limits: Limits) -> R
             [sys.executable, str(ROOT / "sandbox" / "runner.py")],
             input=encode_job(solution, program, cases, 65536),
             capture_output=True,
-            timeout=limits.wall_seconds + 5,
+            timeout=limits.cpu_seconds + 5,
             env=env,
             check=False,
         )
@@ -82,7 +82,7 @@ def bench_sandbox(
     """Latency and throughput of each path, each runtime's containers side by side."""
     problem = graded_problem(spec)
     names = [c.name for c in problem.selected("submit")]
-    limits = Limits(spec.meta.limits.wall_seconds, spec.meta.limits.memory_mb)
+    limits = Limits(spec.meta.limits.cpu_seconds, spec.meta.limits.memory_mb)
     sandboxes = {
         runtime: Sandbox(
             settings.model_copy(update={"sandbox_runtime": None if runtime == "runc" else runtime}),

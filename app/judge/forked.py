@@ -47,7 +47,7 @@ def _child(
     memory = _address_space() + limits.memory_mb * (1 << 20)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     used = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = int(used.ru_utime + used.ru_stime + limits.wall_seconds) + 1
+    cpu = int(used.ru_utime + used.ru_stime + limits.cpu_seconds) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     failed: list[str] = []
@@ -104,7 +104,7 @@ def grade_forked(
         os.close(read)
         _child(problem, source, cases, stop_early, write)
     os.close(write)
-    deadline = started + 3 * problem.spec.meta.limits.wall_seconds + 10
+    deadline = started + 3 * problem.spec.meta.limits.cpu_seconds + 10
     data = b""
     while True:
         left = deadline - time.monotonic()

@@ -7,9 +7,10 @@ container only hands back outputs as data, and the reference's outputs are compu
 import ast
 import logging
 import threading
-import time
 from collections.abc import Mapping
 from typing import Any
+
+import requests
 
 from app.catalog.loader import ProblemSpec
 from app.judge.casekit import Case, Outputs, compare, first_mismatch
@@ -18,9 +19,10 @@ from app.judge.problem import GradedProblem, graded_problem
 from app.judge.verdicts import CaseReport, GradeResult, preview
 from app.models import Verdict
 from app.sandbox import CaseRun, Limits, Sandbox, SandboxResult, SandboxUnavailable
-from app.sandbox.container import RawRun
+from app.sandbox.container import EngineGone, RawRun
 
 log = logging.getLogger("dli.judge")
+UNAVAILABLE = "sandbox unavailable"  # how an internal_error that the engine caused begins
 MAX_SOURCE_BYTES = 256 * 1024
 # CPython 3.11's parser is not safe to call from several threads at once ("AST constructor recursion
 # depth mismatch"); grading threads take turns for the few milliseconds a parse takes.
@@ -32,6 +34,7 @@ _STATUS_VERDICTS = {
     "output_limit": Verdict.output_limit_exceeded,
     "crashed": Verdict.runtime_error,
     "protocol_error": Verdict.runtime_error,
+    "host_busy": Verdict.internal_error,  # retried: a busy host is never the candidate's fault
 }
 
 
@@ -217,21 +220,21 @@ def grade(
     """
     if mode not in ("run", "submit"):
         raise ValueError("mode is 'run' or 'submit'")
-    started = time.monotonic()
     problem = graded_problem(spec)
     problem_error = compile_check(source, spec.meta.entry_points)
     if problem_error:
         return GradeResult(Verdict.compile_error, detail=problem_error)
     if sandbox is None:
-        return GradeResult(Verdict.internal_error, detail="sandbox unavailable: no Docker engine")
-    limits = Limits(
-        wall_seconds=spec.meta.limits.wall_seconds, memory_mb=spec.meta.limits.memory_mb
-    )
+        return GradeResult(Verdict.internal_error, detail=f"{UNAVAILABLE}: no Docker engine")
+    limits = Limits(cpu_seconds=spec.meta.limits.cpu_seconds, memory_mb=spec.meta.limits.memory_mb)
     selected = problem.selected(mode)
     try:
         raw = sandbox.run(source, problem.program, [c.name for c in selected], limits)
-    except SandboxUnavailable as exc:
-        return GradeResult(Verdict.internal_error, detail=f"sandbox unavailable: {exc}")
+    except (SandboxUnavailable, EngineGone) as exc:
+        return GradeResult(Verdict.internal_error, detail=f"{UNAVAILABLE}: {exc}")
+    except requests.ConnectionError:
+        detail = f"{UNAVAILABLE}: the Docker engine does not answer"
+        return GradeResult(Verdict.internal_error, detail=detail)
     except Exception:
         log.exception("sandbox failed for %s", spec.slug)
         return GradeResult(
@@ -246,5 +249,4 @@ def grade(
         return GradeResult(
             Verdict.internal_error, detail="the grader failed; this is not your fault"
         )
-    result.seconds = time.monotonic() - started
-    return result
+    return result  # its `seconds`: the CPU time measured by the sandbox (or its wall time)

@@ -24,7 +24,7 @@ hints = [
 ]
 
 [limits]
-wall_seconds = 10
+cpu_seconds = 10
 memory_mb = 256
 
 [[follow_ups]]

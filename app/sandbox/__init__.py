@@ -52,7 +52,7 @@ class SandboxUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    wall_seconds: float
+    cpu_seconds: float
     memory_mb: int
 
 
@@ -66,7 +66,7 @@ class CaseRun:
 
 @dataclass
 class SandboxResult:
-    status: str  # ok | timeout | memory | output_limit | crashed | protocol_error
+    status: str  # ok | timeout | memory | output_limit | crashed | protocol_error | host_busy
     cases: list[CaseRun]
     import_error: dict[str, str] | None
     stdout: str
@@ -89,7 +89,8 @@ def interpret(raw: RawRun, limits: Limits, *, output_chars: int = 64 << 10) -> S
     Runs in the isolated judge process (app.judge.isolation), never in the server.
     """
     stderr, _ = _text(raw.stderr.decode("utf-8", "replace"), output_chars)
-    result = SandboxResult("ok", [], None, "", stderr, False, False, "", raw.seconds)
+    seconds = raw.cpu_seconds if raw.cpu_seconds is not None else raw.seconds
+    result = SandboxResult("ok", [], None, "", stderr, False, False, "", seconds)
     done: dict[str, Any] | None = None
     try:
         done = _decode_frames(raw.payloads, result)
@@ -111,11 +112,18 @@ def interpret(raw: RawRun, limits: Limits, *, output_chars: int = 64 << 10) -> S
     output_bytes = done.get("output_bytes", 0) if done is not None else 0
     if raw.oom_killed:
         result.status, result.detail = "memory", f"killed at the {limits.memory_mb} MB memory limit"
-    elif raw.timed_out:
-        result.status, result.detail = (
-            "timeout",
-            f"stopped after the {limits.wall_seconds:g} s time limit",
+    elif raw.host_busy:
+        result.status = "host_busy"
+        result.detail = "the server was too busy to finish your code in time; it is graded again"
+    elif raw.timed_out and raw.hung:
+        result.status = "timeout"
+        result.detail = (
+            f"your code stopped making progress (it waited or slept) and was stopped after "
+            f"{raw.seconds:.0f} s"
         )
+    elif raw.timed_out:
+        result.status = "timeout"
+        result.detail = f"your code used more than the {limits.cpu_seconds:g} s of CPU time allowed"
     elif done is None:
         result.status = "crashed"
         result.detail = f"the runner stopped before finishing (exit code {raw.exit_code})"
@@ -194,6 +202,21 @@ class Warm:
     sock: socket.socket
 
 
+def _stream_open(sock: socket.socket) -> bool:
+    """Whether a pooled container's attach stream is still open: it closes when the container
+    dies, as all do when the Docker engine restarts. A peek, no call to the engine."""
+    try:
+        sock.setblocking(False)
+        try:
+            return sock.recv(1, socket.MSG_PEEK) != b""
+        finally:
+            sock.setblocking(True)
+    except BlockingIOError:
+        return True  # open, nothing to read
+    except OSError:
+        return False
+
+
 class Sandbox:
     """Thread-safe; owns a pool of warm containers."""
 
@@ -263,6 +286,9 @@ class Sandbox:
             return self._start(memory_mb)
         finally:
             self._wanted.set()
+        if not _stream_open(warm.sock):  # it died waiting (the engine restarted): not this job's
+            self._removals.submit(self._discard, warm)
+            return self._start(memory_mb)
         try:
             if memory_mb != DEFAULT_MEMORY_MB:
                 warm.container.update(mem_limit=f"{memory_mb}m", memswap_limit=f"{memory_mb}m")
@@ -286,13 +312,16 @@ class Sandbox:
                 warm.container,
                 warm.sock,
                 job,
-                wall_seconds=limits.wall_seconds,
+                cpu_seconds=limits.cpu_seconds,
                 max_result_bytes=self.settings.sandbox_result_mib << 20,
                 max_frames=max_frames(len(cases)),
             )
         finally:
             self._removals.submit(self._discard, warm)
         return raw
+
+    def warm_count(self) -> int:
+        return self._pool.qsize()
 
     def run(self, solution: str, program: str, cases: list[str], limits: Limits) -> RawRun:
         """Serve one job in a warm container. The result is raw: decode it with `interpret`."""

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import docker
@@ -32,6 +33,7 @@ SANDBOX_ENV = {
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONUNBUFFERED": "1",
     "PYTHONHASHSEED": "0",
+    "RUNNER_LINGER": "1",
     "HOME": "/tmp",
     "PATH": "/usr/local/bin:/usr/bin:/bin",
 }
@@ -59,6 +61,9 @@ def container_config(settings: Settings, image: str, memory_mb: int) -> dict[str
         "mem_limit": f"{memory_mb}m",
         "memswap_limit": f"{memory_mb}m",
         "nano_cpus": int(settings.sandbox_cpus * 1e9),
+        # A quarter of the default weight: when the CPU is short, the site's own processes come
+        # first and grading (timed in CPU seconds, not wall seconds) takes what is left.
+        "cpu_shares": settings.sandbox_cpu_shares,
         "pids_limit": settings.sandbox_pids,
         "ulimits": [
             Ulimit(name="nofile", soft=64, hard=64),
@@ -86,8 +91,91 @@ class RawRun:
     exit_code: int | None = None
     protocol_error: str = ""
     output_limit: bool = False  # protocol_error is a limit the candidate's output went over
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall clock
+    cpu_seconds: float | None = None  # from the container's cgroup, when it was measured
+    hung: bool = False  # stopped by the wall-clock backstop while waiting on its own
+    host_busy: bool = False  # stopped by the backstop with CPU time to spare: not its fault
     finished: bool = False  # the runner sent its final frame
+
+
+class CpuMeter:
+    """CPU time of a container's processes from its cgroup, as Docker reports it.
+
+    The kernel keeps this count: nothing in the container can change it. The first reading is
+    taken as the job starts (the runner's NumPy import is not the candidate's time).
+    """
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+        self.start: float | None = None
+        self.last: float | None = None
+        threading.Thread(target=self._baseline, daemon=True).start()
+
+    def _read(self) -> float | None:
+        try:
+            stats = self.container.stats(stream=False, one_shot=True)
+            used = stats["cpu_stats"]["cpu_usage"]["total_usage"] / 1e9
+        except Exception:
+            return None
+        return used if used > 0 else None  # 0: the container is gone
+
+    def _baseline(self) -> None:
+        self.start = self._read()
+
+    def used(self) -> float | None:
+        """CPU seconds since the job started; None when the container cannot tell any more."""
+        now = self._read()
+        if now is not None:
+            self.last = now
+        if self.last is None:
+            return None
+        return self.last - (self.start or 0.0)
+
+
+BACKSTOP_FACTOR = 3.0  # the wall clock a job may take, in multiples of its CPU limit
+STARVED_SHARE = 0.25  # runnable but waiting for a CPU this share of the time: the host was busy
+
+
+class EngineGone(ConnectionError):
+    """The Docker engine stopped (or restarted) while a job ran: the job is ours to redo."""
+
+
+def engine_answers() -> bool:
+    """A ping on a new connection. (A kept-alive connection can still reach an engine that is
+    shutting down and no longer accepts new ones.)"""
+    try:
+        client = docker.from_env(timeout=5)
+    except docker.errors.DockerException:
+        return False
+    try:
+        return bool(client.ping())
+    except (docker.errors.DockerException, requests.RequestException, OSError):
+        return False
+    finally:
+        client.close()
+
+
+def waited_for_cpu(client: docker.DockerClient, container: Container) -> float | None:
+    """Seconds the container's first process spent runnable but without a CPU (the kernel's
+    schedstat, summed over its threads): the measure of a busy host, which nothing inside the
+    container can change. None where this host's /proc does not show the process (a worker in a
+    container of its own, a remote engine)."""
+    try:
+        pid = client.api.inspect_container(container.id)["State"]["Pid"]
+        stats = [
+            int(path.read_text().split()[1])
+            for path in Path(f"/proc/{int(pid)}/task").glob("*/schedstat")
+        ]
+    except (docker.errors.APIError, requests.RequestException, OSError, ValueError, KeyError):
+        return None
+    return sum(stats) / 1e9 if pid and stats else None
+
+
+def _host_busy(client: docker.DockerClient, container: Container, elapsed: float) -> bool:
+    waited = waited_for_cpu(client, container)
+    if waited is not None:
+        return waited > STARVED_SHARE * elapsed
+    return os.getloadavg()[0] > (os.cpu_count() or 1)  # the coarse measure, where that is all
 
 
 def _demux(sock: socket.socket) -> Iterator[tuple[int, bytes]]:
@@ -124,29 +212,52 @@ def serve_one_job(
     sock: socket.socket,
     job: bytes,
     *,
-    wall_seconds: float,
+    cpu_seconds: float,
     max_result_bytes: int,
     max_frames: int,
 ) -> RawRun:
-    """Send the job to a started container and read until it exits or the wall clock runs out.
+    """Send the job to a started container and read until it finishes or is stopped.
 
-    The caller removes the container afterwards, whatever happens here.
+    The limit is CPU time, read from the container's cgroup: once the wall clock passes the limit
+    (a busy host, or slow code), the CPU time is checked every half second and the container is
+    killed when it is over. A wall-clock backstop of 3x the limit ends code that hangs. The
+    caller removes the container afterwards, whatever happens here.
     """
     run = RawRun()
     splitter = FrameSplitter(max_result_bytes, max_frames)
-    # A safety net only: the kill timer below normally ends the stream long before this.
-    sock.settimeout(wall_seconds + 60)
+    backstop = cpu_seconds * BACKSTOP_FACTOR + WALL_MARGIN_S
+    sock.settimeout(backstop + 60)  # a safety net only: the backstop ends the stream first
+    meter = CpuMeter(container)
     killed = threading.Event()
+    done = threading.Event()
 
     def kill() -> None:
         killed.set()
         with contextlib.suppress(docker.errors.APIError, requests.RequestException):
             container.kill()
 
+    def watch() -> None:
+        if done.wait(cpu_seconds):  # finished within the limit by the wall clock: CPU too
+            return
+        while not done.wait(0.5):
+            used = meter.used()
+            elapsed = time.monotonic() - started
+            if used is not None and used > cpu_seconds + WALL_MARGIN_S:
+                run.cpu_seconds = used
+                kill()
+                return
+            if elapsed > backstop:
+                run.cpu_seconds = used
+                # Inside its CPU time yet 3x over by the wall clock: either the host starved it
+                # (graded again) or it waited on its own (sleep, a lock, input): its time limit.
+                run.host_busy = used is not None and _host_busy(client, container, elapsed)
+                run.hung = not run.host_busy
+                kill()
+                return
+
     started = time.monotonic()
-    timer = threading.Timer(wall_seconds + WALL_MARGIN_S, kill)
-    timer.daemon = True
-    timer.start()
+    watcher = threading.Thread(target=watch, name="dli-sandbox-watch", daemon=True)
+    watcher.start()
     try:
         sock.sendall(job)
         for stream, data in _demux(sock):
@@ -159,7 +270,8 @@ def serve_one_job(
                     break  # stop reading first: the engine cannot stop a container whose
                     # output nobody drains
                 if splitter.done:
-                    # The runner's last word: no need to wait for the process to exit.
+                    # The runner's last word (it then waits to be removed, so its CPU time
+                    # can still be read).
                     run.finished = True
                     break
             elif stream == 2 and len(run.stderr) < STDERR_CAP:
@@ -167,7 +279,7 @@ def serve_one_job(
     except OSError:
         pass  # the container went away mid-stream; its state below says why
     finally:
-        timer.cancel()
+        done.set()
         run.payloads = splitter.payloads
         run.seconds = time.monotonic() - started
         with contextlib.suppress(OSError):
@@ -176,11 +288,19 @@ def serve_one_job(
             sock.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             sock.close()
+    watcher.join(timeout=5)
     if run.protocol_error:
         kill()
-    run.timed_out = killed.is_set() and not run.protocol_error
+    if run.finished and run.seconds > cpu_seconds and run.cpu_seconds is None:
+        run.cpu_seconds = meter.used()  # over the limit by the wall clock: did it use the CPU?
+    over = run.cpu_seconds is not None and run.cpu_seconds > cpu_seconds + WALL_MARGIN_S
+    run.timed_out = (killed.is_set() and not run.protocol_error and not run.host_busy) or (
+        run.finished and over
+    )
     if run.finished:
         return run
+    if not killed.is_set() and not engine_answers():
+        raise EngineGone("the Docker engine stopped during the run")  # not the code's doing
     try:
         state = client.api.inspect_container(container.id)["State"]
         if state.get("Running"):

@@ -293,7 +293,7 @@
       $(`result-${position}`).replaceChildren();
       const progress = $(`progress-${position}`);
       let sub = null;
-      const limit = view.questions.find((q) => q.position === position).wall_seconds;
+      const limit = view.questions.find((q) => q.position === position).cpu_seconds;
       const ticker = setInterval(() => { if (sub) progress.textContent = statusLine(sub, limit); }, 500);
       try {
         dirty.delete(position);

@@ -168,7 +168,7 @@
     if (sub.status === "queued") return "Queued: waiting for a grader…";
     if (sub.status === "running") {
       const since = sub.started_at ? (Date.now() - new Date(sub.started_at).getTime()) / 1000 : 0;
-      return `Running: ${Math.max(0, since).toFixed(0)} s${limitSeconds ? ` of the ${limitSeconds} s limit` : ""}…`;
+      return `Running: ${Math.max(0, since).toFixed(0)} s${limitSeconds ? ` (limit: ${limitSeconds} s of CPU time)` : ""}…`;
     }
     return "";
   }

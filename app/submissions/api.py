@@ -1,23 +1,22 @@
 """REST routes for submissions: create (202), read (with long-poll), list (cursor pages)."""
 
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.api_errors import ERROR_RESPONSES
 from app.catalog import service as catalog
-from app.db import MAX_ID, RowId, SessionDep
-from app.errors import Invalid
-from app.models import Problem, SubmissionStatus
+from app.db import MAX_ID, RowId, SessionDep, after_commit, in_session
+from app.errors import Invalid, NotFound
+from app.models import Problem, Submission, SubmissionStatus
 from app.submissions import service
 from app.submissions.schemas import Accepted, SubmissionCreate, SubmissionOut, SubmissionPage
-from app.users.deps import ApiUser
+from app.users.deps import ApiUser, BearerCredentials, api_user
 
 router = APIRouter(prefix="/api/v1", tags=["submissions"], responses=ERROR_RESPONSES)
 MAX_WAIT_S = 30.0
-POLL_S = 0.2
 
 
 def _slug(db: Session, problem_id: int) -> str:
@@ -32,6 +31,7 @@ def create_submission(
     """Queue code for grading. Poll `GET /submissions/{id}?wait=N` for the verdict."""
     settings = request.app.state.settings
     problem = catalog.get_problem(db, slug=body.problem)
+    service.check_pending(db, user_id=user.id, limit=settings.max_pending_per_user)
     service.check_rate(db, user_id=user.id, per_minute=settings.submissions_per_minute)
     submission = service.create_submission(
         db,
@@ -41,37 +41,50 @@ def create_submission(
         code=body.code,
         mode=body.mode,
     )
-    # The row is committed before the job exists, so a crash between the two loses nothing.
-    db.commit()
-    request.app.state.queue.enqueue(submission.id)
+    # The job exists only once the row is committed (and never if the transaction rolls back).
+    queue, submission_id = request.app.state.queue, submission.id
+    after_commit(db, lambda: queue.enqueue(submission_id))
     return Accepted(id=submission.id, status=submission.status)
 
 
+def _read(db: Session, user_id: int, submission_id: int) -> SubmissionOut:
+    found = db.execute(
+        select(Submission, Problem.slug)
+        .join(Problem, Problem.id == Submission.problem_id)
+        .where(Submission.id == submission_id, Submission.user_id == user_id)
+    ).first()
+    if found is None:  # someone else's is as missing as one that never existed
+        raise NotFound("No such submission.")
+    submission, slug = found
+    done = submission.status == SubmissionStatus.done
+    cases = service.case_results(db, submission_id=submission.id) if done else []
+    return SubmissionOut.of(submission, slug, cases)
+
+
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
-def get_submission(
+async def get_submission(
     request: Request,
     submission_id: RowId,
-    db: SessionDep,
-    user: ApiUser,
+    credentials: BearerCredentials,
     wait: Annotated[
         float, Query(ge=0, le=MAX_WAIT_S, description="seconds to wait for the verdict")
     ] = 0,
 ) -> SubmissionOut:
-    submission = service.get_own(db, user_id=user.id, submission_id=submission_id)
-    # End this request's transaction before waiting: it must hold no lock the grader needs.
-    db.commit()
-    deadline = time.monotonic() + wait
-    while submission.status != SubmissionStatus.done and time.monotonic() < deadline:
-        time.sleep(POLL_S)
-        # A fresh session per poll: a long-lived read transaction would never see the verdict.
-        with request.app.state.sessionmaker() as poll:
-            fresh = poll.get(type(submission), submission_id)
-            if fresh is not None and fresh.status == SubmissionStatus.done:
-                break
-    db.expire_all()
-    submission = service.get_own(db, user_id=user.id, submission_id=submission_id)
-    cases = service.case_results(db, submission_id=submission.id)
-    return SubmissionOut.of(submission, _slug(db, submission.problem_id), cases)
+    """A submission with its verdict and cases. `wait` holds the answer until the verdict is in
+    (or `wait` seconds have passed): no polling loop needed, and waiting costs the server nothing
+    (no thread, no database connection)."""
+
+    def authenticate_and_read(db: Session) -> tuple[int, SubmissionOut]:
+        user = api_user(request, db, credentials)
+        return user.id, _read(db, user.id, submission_id)
+
+    user_id, found = await in_session(request, authenticate_and_read)
+    if found.status != SubmissionStatus.done and wait > 0:
+        await request.app.state.waiters.wait(
+            user_id=user_id, submission_id=submission_id, timeout=wait
+        )
+        found = await in_session(request, lambda db: _read(db, user_id, submission_id))
+    return found
 
 
 @router.get("/submissions", response_model=SubmissionPage)

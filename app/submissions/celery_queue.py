@@ -7,15 +7,16 @@ to another worker after the visibility timeout. That worker re-claims the submis
 
 import logging
 import threading
+import time
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import worker_ready
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.submissions import service
-from app.submissions.queue import SandboxHolder, grade_submission
+from app.submissions.queue import SandboxHolder, grade_next, grade_submission
 
 log = logging.getLogger("dli.worker")
 TASK = "dli.grade"
@@ -62,10 +63,45 @@ class _WorkerState:
 _state = _WorkerState()
 
 
-@celery_app.task(name=TASK)
-def grade_task(submission_id: int) -> None:
+@celery_app.task(name=TASK, bind=True)
+def grade_task(self: Task, submission_id: int) -> None:
+    """Grade fairly across users until this task's own submission has been claimed.
+
+    A task does not necessarily grade its own submission: each claim takes the job of the user
+    who has waited longest (service.claim_next), so a burst from one user cannot starve another.
+    A redelivered task (its worker died mid-job, the job still `running`) reclaims its own job.
+    """
     sessions, holder = _state.get()
-    grade_submission(sessions, holder, submission_id, reclaim=True)
+    if (self.request.delivery_info or {}).get("redelivered"):
+        grade_submission(sessions, holder, submission_id, reclaim=True)
+        return
+    while True:
+        job = grade_next(sessions, holder)
+        if job is None or job.id == submission_id:
+            return
+
+
+SWEEP_EVERY_S = 10.0
+
+
+def _sweep() -> None:
+    """Grade jobs that no message will bring: sent while Redis was down, lost when it restarted
+    without persistence, or claimed by a worker that died (its lease ran out). The claim is a
+    compare-and-set, so a job whose message does arrive is still graded once."""
+    sessions, holder = _state.get()
+    while True:
+        time.sleep(SWEEP_EVERY_S)
+        try:
+            with sessions() as db:
+                stale = service.has_stale_jobs(db, older_than_s=holder.settings.job_lease_s / 3)
+            while stale:
+                job = grade_next(sessions, holder)
+                with sessions() as db:
+                    stale = job is not None and service.has_stale_jobs(
+                        db, older_than_s=holder.settings.job_lease_s / 3
+                    )
+        except Exception:
+            log.exception("the sweep for forgotten jobs failed; it runs again")
 
 
 @worker_ready.connect
@@ -78,6 +114,7 @@ def _requeue_waiting(**_: object) -> None:
         grade_task.delay(submission_id)
     if waiting:
         log.info("re-sent %d queued submissions", len(waiting))
+    threading.Thread(target=_sweep, name="dli-sweep", daemon=True).start()
 
 
 class CeleryQueue:
@@ -90,11 +127,24 @@ class CeleryQueue:
     def unavailable_reason(self) -> str | None:
         return None  # the workers hold the sandboxes; their health is theirs to report
 
+    def ready(self) -> str | None:
+        """Why jobs cannot be handed to the workers (Redis does not answer), or None."""
+        try:
+            with self.app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, timeout=2)
+        except Exception as exc:
+            return f"the broker does not answer ({type(exc).__name__})"
+        return None
+
     def close(self) -> None:
         self.app.close()
 
 
 def run_worker(settings: Settings) -> None:
+    if settings.worker_metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker_metrics_port)  # this worker's verdict counters
     celery_app.worker_main(
         ["worker", "--loglevel=INFO", "--pool=threads", f"--concurrency={settings.workers}"]
     )

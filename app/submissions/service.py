@@ -1,15 +1,18 @@
 """Submission services. Keyword-only, never commit: the caller owns the transaction."""
 
-from sqlalchemy import select, update
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app import ratelimit
-from app.errors import Invalid, NotFound, PayloadTooLarge
+from app.errors import Invalid, PayloadTooLarge, RateLimited
 from app.judge.verdicts import GradeResult
 from app.models import (
     CaseResult,
     Draft,
     Progress,
+    QueueTurn,
     Submission,
     SubmissionStatus,
     UserProblemStatus,
@@ -78,20 +81,107 @@ def create_submission(
     return submission
 
 
-def claim(db: Session, *, submission_id: int, reclaim: bool = False) -> Submission | None:
-    """Move a queued submission to running; None if another worker has it or it is finished.
+LEASE_S = 90.0  # how long a claim lasts without renewal (settings.job_lease_s)
 
-    `reclaim` also takes a running one: a job redelivered because its worker died mid-grade.
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    """Queued, or running under a claim that ran out (its worker died)."""
+    return or_(
+        Submission.status == SubmissionStatus.queued,
+        (Submission.status == SubmissionStatus.running) & (Submission.lease_until < now),
+    )
+
+
+def claim(
+    db: Session, *, submission_id: int, reclaim: bool = False, lease_s: float = LEASE_S
+) -> Submission | None:
+    """Move a claimable submission to running; None if a live worker has it or it is finished.
+
+    `reclaim` also takes a running one whose claim has not run out: a job redelivered because its
+    worker died mid-grade.
     """
-    states = [SubmissionStatus.queued] + ([SubmissionStatus.running] if reclaim else [])
+    now = utcnow()
+    condition = _claimable(now)
+    if reclaim:
+        condition = or_(condition, Submission.status == SubmissionStatus.running)
     moved = db.execute(
         update(Submission)
-        .where(Submission.id == submission_id, Submission.status.in_(states))
-        .values(status=SubmissionStatus.running, started_at=utcnow())
+        .where(Submission.id == submission_id, condition)
+        .values(
+            status=SubmissionStatus.running,
+            started_at=now,
+            lease_until=now + timedelta(seconds=lease_s),
+        )
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         return None
     return db.get(Submission, submission_id, populate_existing=True)
+
+
+def renew_lease(db: Session, *, submission_id: int, lease_s: float = LEASE_S) -> None:
+    db.execute(
+        update(Submission)
+        .where(Submission.id == submission_id, Submission.status == SubmissionStatus.running)
+        .values(lease_until=utcnow() + timedelta(seconds=lease_s))
+    )
+
+
+def claim_next(db: Session, *, lease_s: float = LEASE_S) -> Submission | None:
+    """Claim the next job fairly: the oldest queued job of the user whose last job started
+    longest ago (users never served come first). One user's hundred queued jobs therefore delay
+    another user's single job by at most one job per worker. Safe against concurrent workers:
+    the claim is a compare-and-set on the row's status."""
+    for _ in range(10):  # another worker may win the row: try the next one
+        stmt = (
+            select(Submission.id, Submission.user_id)
+            .outerjoin(QueueTurn, QueueTurn.user_id == Submission.user_id)
+            .where(_claimable(utcnow()))
+            .order_by(QueueTurn.last_started_at.asc().nulls_first(), Submission.id)
+            .limit(1)
+        )
+        row = db.execute(stmt).first()
+        if row is None:
+            return None
+        submission_id, user_id = row
+        claimed = claim(db, submission_id=submission_id, lease_s=lease_s)
+        if claimed is not None:
+            turn = db.get(QueueTurn, user_id)
+            if turn is None:
+                db.add(QueueTurn(user_id=user_id, last_started_at=claimed.started_at))
+            else:
+                turn.last_started_at = claimed.started_at or utcnow()
+            db.flush()
+            return claimed
+        db.rollback()
+    return None
+
+
+def has_stale_jobs(db: Session, *, older_than_s: float) -> bool:
+    """A job queued for longer than `older_than_s`, or running under a claim that ran out."""
+    now = utcnow()
+    stale = or_(
+        (Submission.status == SubmissionStatus.queued)
+        & (Submission.created_at < now - timedelta(seconds=older_than_s)),
+        (Submission.status == SubmissionStatus.running) & (Submission.lease_until < now),
+    )
+    return db.scalar(select(Submission.id).where(stale).limit(1)) is not None
+
+
+def check_pending(db: Session, *, user_id: int, limit: int) -> None:
+    """At most `limit` of a user's jobs queued or running at once (429 past it)."""
+    pending = db.scalar(
+        select(func.count())
+        .select_from(Submission)
+        .where(
+            Submission.user_id == user_id,
+            Submission.status.in_([SubmissionStatus.queued, SubmissionStatus.running]),
+        )
+    )
+    if (pending or 0) >= limit:
+        raise RateLimited(
+            f"you have {pending} submissions waiting to be graded; at most {limit} at a time",
+            headers={"Retry-After": "5"},
+        )
 
 
 def record_result(db: Session, *, submission_id: int, result: GradeResult) -> bool:
@@ -101,6 +191,7 @@ def record_result(db: Session, *, submission_id: int, result: GradeResult) -> bo
         .where(Submission.id == submission_id, Submission.status != SubmissionStatus.done)
         .values(
             status=SubmissionStatus.done,
+            lease_until=None,
             verdict=result.verdict,
             cases_passed=result.passed,
             cases_total=len(result.cases),
@@ -151,14 +242,6 @@ def check_rate(db: Session, *, user_id: int, per_minute: int) -> None:
         window_s=60,
         what=f"at most {per_minute} submissions a minute",
     )
-
-
-def get_own(db: Session, *, user_id: int, submission_id: int) -> Submission:
-    """The caller's submission; someone else's is as missing as one that never existed."""
-    submission = db.get(Submission, submission_id)
-    if submission is None or submission.user_id != user_id:
-        raise NotFound("No such submission.")
-    return submission
 
 
 def case_results(db: Session, *, submission_id: int) -> list[CaseResult]:

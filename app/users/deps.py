@@ -60,3 +60,5 @@ def api_user(
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(page_user)]
 ApiUser = Annotated[User, Depends(api_user)]
+# A route that authenticates by itself calling api_user (the long-poll, which holds no session).
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.interviews.timer import Sweeper
 from app.models import Interview, InterviewState, Role, Submission, utcnow
 from app.users import service as users
-from tests.submissions.test_api import RecordingQueue
+from tests.conftest import recording_queue
 
 SECRET_NOTE = "candidate froze on the softmax gradient"
 
@@ -26,7 +26,7 @@ def bearer(db: Session, name: str, role: Role = Role.user) -> dict[str, str]:
 @pytest.fixture
 def api(app: FastAPI):  # type: ignore[no-untyped-def]
     with TestClient(app) as client:
-        app.state.queue = RecordingQueue()
+        recording_queue(app)
         yield client
 
 

@@ -13,9 +13,8 @@ from app.interviews import service
 from app.main import create_app
 from app.models import CodeSnapshot, Role, Submission, User
 from app.users import service as users
-from tests.conftest import csrf_from, register
+from tests.conftest import csrf_from, recording_queue, register
 from tests.interviews.test_access import bearer, create, token_of
-from tests.submissions.test_api import RecordingQueue
 
 WRONG = "def softmax_cross_entropy(l, y):\n    return 0.0, l\n"
 
@@ -23,7 +22,7 @@ WRONG = "def softmax_cross_entropy(l, y):\n    return 0.0, l\n"
 @pytest.fixture
 def api(app: FastAPI):  # type: ignore[no-untyped-def]
     with TestClient(app) as client:
-        app.state.queue = RecordingQueue()
+        recording_queue(app)
         yield client
 
 
@@ -173,7 +172,7 @@ def test_a_notes_save_that_cannot_commit_is_an_error_the_client_sees(
         catalog.sync(setup, specs=load_catalog(settings.problems_dir))
         setup.commit()
     with TestClient(app) as client:
-        app.state.queue = RecordingQueue()
+        recording_queue(app)
         created, _, proctor = live_interview(client, db)
         url = f"/api/v1/interviews/{created['id']}/notes"
         with engine.connect() as holder:

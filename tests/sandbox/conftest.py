@@ -19,7 +19,7 @@ from tests.conftest import require_or_skip
 def spec() -> ProblemSpec:
     """softmax-cross-entropy with tight limits, so attacks end quickly."""
     real = load_problem(ROOT / "problems" / "softmax-cross-entropy")
-    meta = real.meta.model_copy(update={"limits": ProblemLimits(wall_seconds=3, memory_mb=128)})
+    meta = real.meta.model_copy(update={"limits": ProblemLimits(cpu_seconds=3, memory_mb=128)})
     return dataclasses.replace(real, meta=meta)
 
 

@@ -101,7 +101,7 @@ def test_deep_json_and_bad_references() -> None:
 
 
 def test_interpret_maps_container_states() -> None:
-    limits = Limits(wall_seconds=2, memory_mb=128)
+    limits = Limits(cpu_seconds=2, memory_mb=128)
     done = payload({"kind": "done", "stdout": "hi", "output_bytes": 2})
     case = payload({"kind": "case", "name": "a", "seconds": 0.1, "outputs": {"y": 1.0}})
     assert interpret(RawRun(payloads=[case, done]), limits).status == "ok"
@@ -148,13 +148,13 @@ def test_strings_headers_and_forged_numbers_are_bounded() -> None:
     body = b'{"kind": "case", "name": "a", "seconds": NaN, "blobs": []}'
     with pytest.raises(ProtocolError, match="malformed frame header"):
         parse_payload(struct.pack(">I", len(body)) + body, Budget())
-    limits = Limits(wall_seconds=2, memory_mb=128)
+    limits = Limits(cpu_seconds=2, memory_mb=128)
     forged = payload({"kind": "case", "name": "a", "seconds": 10**300, "outputs": {}})
     assert interpret(RawRun(payloads=[forged]), limits).status == "protocol_error"
 
 
 def test_output_text_is_cut_on_the_host_whatever_the_runner_claims() -> None:
-    limits = Limits(wall_seconds=2, memory_mb=128)
+    limits = Limits(cpu_seconds=2, memory_mb=128)
     done = payload(
         {"kind": "done", "stdout": "o" * 900_000, "stderr": "e" * 10, "stdout_truncated": False}
     )
@@ -166,7 +166,7 @@ def test_output_text_is_cut_on_the_host_whatever_the_runner_claims() -> None:
 
 
 def test_a_limit_that_trips_is_output_limit_not_malformed() -> None:
-    limits = Limits(wall_seconds=2, memory_mb=128)
+    limits = Limits(cpu_seconds=2, memory_mb=128)
     many = payload({"kind": "case", "name": "a"}, [npy(np.zeros(1))] * 1001)
     run = interpret(RawRun(payloads=[many]), limits)
     assert run.status == "output_limit" and "too much output" in run.detail

@@ -10,23 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.models import Submission, SubmissionStatus, User, Verdict
 from app.users import service as users
-from tests.conftest import csrf_from, problems_dir, register
+from tests.conftest import RecordingQueue, csrf_from, problems_dir, recording_queue, register
 
 REFERENCE = "def softmax_cross_entropy(logits, labels):\n    return 0.0, logits\n"
-
-
-class RecordingQueue:
-    def __init__(self) -> None:
-        self.ids: list[int] = []
-
-    def enqueue(self, submission_id: int) -> None:
-        self.ids.append(submission_id)
-
-    def unavailable_reason(self) -> str | None:
-        return None
-
-    def close(self) -> None:
-        pass
 
 
 def token_for(db: Session, name: str) -> str:
@@ -39,8 +25,7 @@ def token_for(db: Session, name: str) -> str:
 @pytest.fixture
 def api(app: FastAPI, db: Session) -> Iterator[tuple[TestClient, dict[str, str], RecordingQueue]]:
     with TestClient(app) as client:
-        queue = RecordingQueue()
-        app.state.queue = queue
+        queue = recording_queue(app)
         yield client, {"Authorization": f"Bearer {token_for(db, 'alice')}"}, queue
 
 
@@ -162,7 +147,7 @@ def test_problem_detail_drafts_hints_and_progress(api) -> None:  # type: ignore[
 
 def test_cookie_calls_need_the_csrf_header(app: FastAPI, db: Session) -> None:
     with TestClient(app) as browser:
-        app.state.queue = RecordingQueue()
+        recording_queue(app)
         register(browser, "carol")
         token = csrf_from(browser, "/account")
         payload = {"problem": "softmax-cross-entropy", "code": REFERENCE, "mode": "run"}

@@ -1,10 +1,12 @@
-"""Two Celery workers on Redis and PostgreSQL; one is killed mid-job; nothing is lost or counted twice."""
+"""Two Celery workers on Redis and PostgreSQL; one is killed mid-job, then Redis restarts with
+every message it held lost; nothing is lost or counted twice."""
 
 import os
 import signal
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -41,7 +43,39 @@ def redis_answers() -> bool:
         return False
 
 
-def test_burst_survives_a_killed_worker(database_url: str, sandbox: Sandbox) -> None:
+def restart_redis() -> None:
+    """Stop Redis without saving (as CI runs it: in memory only) and start it again."""
+    url = urlsplit(REDIS_URL)
+    host, port = url.hostname or "127.0.0.1", str(url.port or 6379)
+    require_or_skip(host in ("127.0.0.1", "localhost"), "Redis is not on this machine")
+    subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True)
+    subprocess.run(
+        [
+            "redis-server",
+            "--daemonize",
+            "yes",
+            "--port",
+            port,
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    for _ in range(50):
+        if redis_answers():
+            return
+        time.sleep(0.2)
+    raise AssertionError("Redis did not come back")
+
+
+def test_burst_survives_a_killed_worker_and_a_redis_restart(
+    database_url: str, sandbox: Sandbox
+) -> None:
     require_or_skip(bool(PG_URL), "DLI_TEST_DATABASE_URL is not set: no PostgreSQL")
     if not database_url.startswith("postgresql"):
         pytest.skip("runs once, on PostgreSQL")
@@ -62,6 +96,7 @@ def test_burst_survives_a_killed_worker(database_url: str, sandbox: Sandbox) -> 
         "DLI_WORKERS": "1",  # one job per worker: when two run, each worker holds one
         "DLI_SANDBOX_POOL_SIZE": "1",
         "DLI_ENV": "test",
+        "DLI_JOB_LEASE_S": "6",  # a dead worker's claim runs out soon
     }
     workers = [
         subprocess.Popen(
@@ -117,6 +152,7 @@ def test_burst_survives_a_killed_worker(database_url: str, sandbox: Sandbox) -> 
             assert len(running) == 2, "the two workers did not both pick up a job"
             os.killpg(workers[0].pid, signal.SIGKILL)
             workers[0].wait(timeout=10)
+            restart_redis()  # the queued messages, and the killed worker's, are gone
 
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
