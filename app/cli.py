@@ -42,6 +42,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         reload=args.reload,
+        workers=None if args.reload else settings.web_processes,
         log_level="info",
         log_config=log_config(settings.log_format == "json"),
         proxy_headers=True,

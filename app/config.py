@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # How long a worker's claim on a job lasts without renewal; it renews every third of this.
     job_lease_s: float = 90.0
 
+    # Processes `dli serve` runs (each with its own event loop and, inline, its grading threads).
+    web_processes: int = Field(default=1, ge=1, le=64)
     queue: Literal["inline", "celery"] = "inline"
     workers: int = 2
     redis_url: str = "redis://127.0.0.1:6379/0"

@@ -183,6 +183,7 @@ class Submission(Base):
     # While running: the worker's claim lasts until then, and it renews the claim as it grades.
     # A claim that ran out (its worker died) is taken over by the next worker that looks.
     lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(120))  # "host:pid" of the claiming worker
     finished_at: Mapped[datetime | None]
     # Set for submissions made during a mock interview; they also count for practice status.
     interview_id: Mapped[int | None] = mapped_column(

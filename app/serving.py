@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 import re
 from typing import Any
 
@@ -20,7 +21,9 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     connection open for as long as it likes (the "slowloris" attack).
     """
 
-    header_timeout_s = HEADER_TIMEOUT_S
+    @property
+    def header_timeout_s(self) -> float:
+        return float(os.environ.get("DLI_HEADER_TIMEOUT_S", HEADER_TIMEOUT_S))
     _header_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -77,7 +80,6 @@ def install_log_redaction() -> None:
 
 
 def uvicorn_options(header_timeout_s: float) -> dict[str, Any]:
-    protocol = type(
-        "DliHttpProtocol", (HeaderTimeoutProtocol,), {"header_timeout_s": header_timeout_s}
-    )
-    return {"http": protocol, "timeout_keep_alive": 5}
+    # By name and through the environment: with several processes, each imports it anew.
+    os.environ["DLI_HEADER_TIMEOUT_S"] = str(header_timeout_s)
+    return {"http": "app.serving:HeaderTimeoutProtocol", "timeout_keep_alive": 5}

@@ -1,5 +1,7 @@
 """Submission services. Keyword-only, never commit: the caller owns the transaction."""
 
+import os
+import socket
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select, update
@@ -84,6 +86,11 @@ def create_submission(
 LEASE_S = 90.0  # how long a claim lasts without renewal (settings.job_lease_s)
 
 
+def worker_id() -> str:
+    """Who holds a claim: this host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
 def _claimable(now: datetime) -> ColumnElement[bool]:
     """Queued, or running under a claim that ran out (its worker died)."""
     return or_(
@@ -111,6 +118,7 @@ def claim(
             status=SubmissionStatus.running,
             started_at=now,
             lease_until=now + timedelta(seconds=lease_s),
+            claimed_by=worker_id(),
         )
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
@@ -224,13 +232,40 @@ def record_result(db: Session, *, submission_id: int, result: GradeResult) -> bo
 
 
 def unfinished_ids(db: Session) -> list[int]:
-    """Submissions a crash left queued or running: they go back to the queue on start."""
-    db.execute(
-        update(Submission)
-        .where(Submission.status == SubmissionStatus.running)
-        .values(status=SubmissionStatus.queued, started_at=None)
-    )
+    """Put back in the queue the jobs that a process of this host claimed and died holding
+    (without waiting for their claims to run out); the ids of all queued jobs. Jobs of live
+    processes (other `dli serve` processes, workers) are left alone."""
+    host = worker_id().rpartition(":")[0]
+    running = db.execute(
+        select(Submission.id, Submission.claimed_by).where(
+            Submission.status == SubmissionStatus.running
+        )
+    ).all()
+    orphans = [
+        sub_id
+        for sub_id, owner in running
+        if owner is None
+        or (owner.rpartition(":")[0] == host and not _alive(owner.rpartition(":")[2]))
+    ]
+    if orphans:
+        db.execute(
+            update(Submission)
+            .where(Submission.id.in_(orphans), Submission.status == SubmissionStatus.running)
+            .values(status=SubmissionStatus.queued, started_at=None, claimed_by=None)
+        )
     return queued_ids(db)
+
+
+def _alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return int(pid) != os.getpid()  # this process is starting: nothing of it runs yet
 
 
 def check_rate(db: Session, *, user_id: int, per_minute: int) -> None:

@@ -1,4 +1,4 @@
-"""queue turns (round-robin across users) and job leases
+"""queue turns (round-robin across users) and job leases with their holder
 
 Revision ID: 0006
 Revises: 0005
@@ -25,9 +25,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("submissions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("claimed_by", sa.String(length=120), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("submissions", schema=None) as batch_op:
+        batch_op.drop_column("claimed_by")
         batch_op.drop_column("lease_until")
     op.drop_table("queue_turns")

@@ -153,3 +153,34 @@ def test_another_users_run_is_served_within_one_job_per_worker(
         )
     ).all()
     assert len(left) >= 15  # the burst was still queued: the order above was a real choice
+
+
+def test_a_restart_requeues_only_the_jobs_of_dead_processes(app: FastAPI, db: Session) -> None:
+    """Several `dli serve` processes share the table: one that starts takes back the jobs of
+    processes of this host that died, never those of live ones (they would be graded twice)."""
+    import socket
+    import subprocess
+    import sys
+
+    ann = users.create_user(db, username="ann", password="long enough pw")
+    live, dead, legacy = _queue(db, ann, 3)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        host = socket.gethostname()
+        for sub, owner in (
+            (live, f"{host}:{alive.pid}"),
+            (dead, f"{host}:{gone.pid}"),
+            (legacy, None),
+        ):
+            sub.status, sub.claimed_by = SubmissionStatus.running, owner
+            sub.lease_until = utcnow() + timedelta(seconds=60)
+        db.commit()
+        assert sorted(service.unfinished_ids(db)) == sorted([dead.id, legacy.id])
+        db.commit()
+        db.expire_all()
+        assert db.get(Submission, live.id).status == SubmissionStatus.running  # type: ignore[union-attr]
+    finally:
+        alive.kill()
+        alive.wait()
