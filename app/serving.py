@@ -24,6 +24,7 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     @property
     def header_timeout_s(self) -> float:
         return float(os.environ.get("DLI_HEADER_TIMEOUT_S", HEADER_TIMEOUT_S))
+
     _header_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
