@@ -131,14 +131,19 @@ def revoke_token(db: Session, *, user: User, token_id: int) -> ApiToken:
 def user_for_token(db: Session, *, plain: str) -> User | None:
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
-    token = db.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(plain)))
-    if token is None or token.revoked_at is not None:
+    found = db.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _hash_token(plain))
+    ).first()  # one round trip: every long-poll comes through here
+    if found is None or found[0].revoked_at is not None:
         return None
+    token, user = found
     now = utcnow()
     # Recorded to the minute: a write on every API call would serialise requests on SQLite.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
-    return db.get(User, token.user_id)
+    return user
 
 
 # --- browser sessions --------------------------------------------------------------------------
