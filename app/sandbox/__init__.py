@@ -175,7 +175,7 @@ def reap_stale(client: docker.DockerClient) -> int:
     for entry in client.api.containers(all=True, filters={"label": LABEL}):
         owner = (entry.get("Labels") or {}).get(OWNER_LABEL, "")
         owner_host, _, pid = owner.rpartition(":")
-        if owner_host == host and pid.isdigit() and _alive(int(pid)):
+        if owner_host == host and pid.isdigit() and pid_alive(int(pid)):
             continue
         if owner_host not in (host, ""):
             continue  # another host's worker: not ours to judge
@@ -184,7 +184,8 @@ def reap_stale(client: docker.DockerClient) -> int:
     return removed
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this host still exists."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

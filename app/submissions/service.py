@@ -21,6 +21,7 @@ from app.models import (
     Verdict,
     utcnow,
 )
+from app.sandbox import pid_alive
 
 
 def _rank(sub: Submission) -> tuple[bool, int]:
@@ -231,6 +232,11 @@ def record_result(db: Session, *, submission_id: int, result: GradeResult) -> bo
     return True
 
 
+def _claimant_alive(pid: str) -> bool:
+    # This process is only starting: nothing it claimed before (a reused pid) is running.
+    return pid.isdigit() and int(pid) != os.getpid() and pid_alive(int(pid))
+
+
 def unfinished_ids(db: Session) -> list[int]:
     """Put back in the queue the jobs that a process of this host claimed and died holding
     (without waiting for their claims to run out); the ids of all queued jobs. Jobs of live
@@ -245,7 +251,7 @@ def unfinished_ids(db: Session) -> list[int]:
         sub_id
         for sub_id, owner in running
         if owner is None
-        or (owner.rpartition(":")[0] == host and not _alive(owner.rpartition(":")[2]))
+        or (owner.rpartition(":")[0] == host and not _claimant_alive(owner.rpartition(":")[2]))
     ]
     if orphans:
         db.execute(
@@ -254,18 +260,6 @@ def unfinished_ids(db: Session) -> list[int]:
             .values(status=SubmissionStatus.queued, started_at=None, claimed_by=None)
         )
     return queued_ids(db)
-
-
-def _alive(pid: str) -> bool:
-    if not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return int(pid) != os.getpid()  # this process is starting: nothing of it runs yet
 
 
 def check_rate(db: Session, *, user_id: int, per_minute: int) -> None:
