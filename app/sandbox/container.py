@@ -105,8 +105,9 @@ class CpuMeter:
     taken as the job starts (the runner's NumPy import is not the candidate's time).
     """
 
-    def __init__(self, container: Container) -> None:
+    def __init__(self, container: Container, done: threading.Event) -> None:
         self.container = container
+        self.done = done
         self.start: float | None = None
         self.last: float | None = None
         threading.Thread(target=self._baseline, daemon=True).start()
@@ -120,7 +121,9 @@ class CpuMeter:
         return used if used > 0 else None  # 0: the container is gone
 
     def _baseline(self) -> None:
-        self.start = self._read()
+        start = self._read()
+        if not self.done.is_set():  # a reading that came back after the job counts nothing
+            self.start = start
 
     def used(self) -> float | None:
         """CPU seconds since the job started; None when the container cannot tell any more."""
@@ -227,9 +230,9 @@ def serve_one_job(
     splitter = FrameSplitter(max_result_bytes, max_frames)
     backstop = cpu_seconds * BACKSTOP_FACTOR + WALL_MARGIN_S
     sock.settimeout(backstop + 60)  # a safety net only: the backstop ends the stream first
-    meter = CpuMeter(container)
     killed = threading.Event()
     done = threading.Event()
+    meter = CpuMeter(container, done)
 
     def kill() -> None:
         killed.set()
