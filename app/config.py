@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     sandbox_pids: int = 64
     sandbox_output_kib: int = 64
     sandbox_result_mib: int = 32
+    # `container`: a fresh container per job. `box`: long-lived containers whose supervisor runs
+    # each job in a child of its own (uid, scratch, rlimits, seccomp); see the README's threat model.
+    sandbox_isolation: Literal["container", "box"] = "container"
+    sandbox_box_memory_mb: int = 1024  # a box's whole memory: one job's limit, its supervisor, /tmp
+    sandbox_box_jobs: int = 500  # jobs a box serves before it is replaced
+    sandbox_box_minutes: float = 30.0  # and how long it may live
+    sandbox_box_max: int = 8  # boxes at most, idle or busy
 
     submissions_per_minute: int = 12
     # A user's submissions queued or being graded at once; past it, 429.

@@ -33,7 +33,6 @@ SCRATCH = os.environ.get("DLI_RUNNER_SCRATCH", "/tmp")
 # In a container, stay alive after the last frame until removed: the host reads the container's
 # CPU time then (from its cgroup: nothing here decides it).
 LINGER = os.environ.get("RUNNER_LINGER") == "1"
-OUT_PATH, ERR_PATH = SCRATCH + "/.dli-stdout", SCRATCH + "/.dli-stderr"
 
 
 class Unsupported(TypeError):
@@ -131,24 +130,21 @@ def captured(path: str, limit: int) -> tuple[str, bool, int]:
     return data.decode("utf-8", "replace"), size > limit, size
 
 
-def main() -> None:
-    result_fd = os.dup(1)
-    header = read_exact(0, 12)
-    if header[:4] != JOB_MAGIC:
-        raise SystemExit("bad job")
-    job = json.loads(read_exact(0, struct.unpack(">Q", header[4:])[0]))
+def run_job(job: dict, result_fd: int, scratch: str) -> None:
+    """Run one job's cases and send their frames to `result_fd`; the candidate's prints go to files
+    in `scratch`. Used as is by the box supervisor's per-job child."""
     limit = int(job.get("output_limit", 65536))
+    out_path, err_path = scratch + "/.dli-stdout", scratch + "/.dli-stderr"
 
     # The candidate's prints (and C-level writes to fd 1/2) go to files, never to the result channel.
     # Past the file-size limit a write fails with EFBIG instead of killing the process.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    for fd, path in ((1, OUT_PATH), (2, ERR_PATH)):
+    for fd, path in ((1, out_path), (2, err_path)):
         target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(target, fd)
         os.close(target)
     sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), line_buffering=True)
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), line_buffering=True)
-    os.close(0)
 
     # The case program is ours: load it before any candidate code runs.
     program = load("case_program", job["program"], "cases.py")
@@ -177,8 +173,8 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
-    out, out_cut, out_size = captured(OUT_PATH, limit)
-    err, err_cut, err_size = captured(ERR_PATH, limit)
+    out, out_cut, out_size = captured(out_path, limit)
+    err, err_cut, err_size = captured(err_path, limit)
     done = {
         "kind": "done",
         "stdout": out,
@@ -188,6 +184,17 @@ def main() -> None:
         "output_bytes": out_size + err_size,
     }
     send(result_fd, done, [])
+
+
+def main() -> None:
+    """Container mode: one job from stdin, frames to stdout."""
+    result_fd = os.dup(1)
+    header = read_exact(0, 12)
+    if header[:4] != JOB_MAGIC:
+        raise SystemExit("bad job")
+    job = json.loads(read_exact(0, struct.unpack(">Q", header[4:])[0]))
+    os.close(0)
+    run_job(job, result_fd, SCRATCH)
     while LINGER:
         signal.pause()
     os._exit(0)

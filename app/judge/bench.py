@@ -1,8 +1,9 @@
 """`dli bench sandbox`: submit-to-verdict latency and throughput, side by side in one run.
 
-Four ways to grade the same solution of the same problem:
-- pool:   a pre-started container from the warm pool (what production uses);
+Five ways to grade the same solution of the same problem:
+- pool:   a pre-started container from the warm pool (`container` isolation, the default);
 - cold:   a fresh container per submission, started on demand (a `docker run` per job);
+- box:    a job in a long-lived container's forked child (`box` isolation);
 - bare:   the same runner in a plain subprocess, no container at all (NOT a sandbox: a baseline);
 - inproc: the grading compute alone, in this process (the floor).
 """
@@ -83,13 +84,19 @@ def bench_sandbox(
     problem = graded_problem(spec)
     names = [c.name for c in problem.selected("submit")]
     limits = Limits(spec.meta.limits.cpu_seconds, spec.meta.limits.memory_mb)
-    sandboxes = {
-        runtime: Sandbox(
-            settings.model_copy(update={"sandbox_runtime": None if runtime == "runc" else runtime}),
-            pool_size=max(concurrency),
+    sandboxes, boxes = {}, {}
+    for runtime in runtimes:
+        chosen = settings.model_copy(
+            update={"sandbox_runtime": None if runtime == "runc" else runtime}
         )
-        for runtime in runtimes
-    }
+        sandboxes[runtime] = Sandbox(
+            chosen.model_copy(update={"sandbox_isolation": "container"}), pool_size=max(concurrency)
+        )
+        boxes[runtime] = Sandbox(
+            chosen.model_copy(
+                update={"sandbox_isolation": "box", "sandbox_pool_size": max(concurrency)}
+            )
+        )
     figures: dict[str, float] = {}
     try:
 
@@ -99,8 +106,8 @@ def bench_sandbox(
 
         def wait_for_warm_pools() -> None:
             deadline = time.monotonic() + 60
-            for box in sandboxes.values():
-                while box._pool.qsize() < box.pool_size and time.monotonic() < deadline:
+            for box in [*sandboxes.values(), *boxes.values()]:
+                while box.warm_count() < max(concurrency) and time.monotonic() < deadline:
                     time.sleep(0.05)
 
         paths: dict[str, Callable[[], GradeResult]] = {}
@@ -108,6 +115,7 @@ def bench_sandbox(
             suffix = "" if runtime == "runc" else f"/{runtime}"
             paths[f"pool{suffix}"] = functools.partial(through, box.run)
             paths[f"cold{suffix}"] = functools.partial(through, box.run_cold)
+            paths[f"box{suffix}"] = functools.partial(through, boxes[runtime].run)
         paths["bare"] = lambda: through(run_bare)
         paths["inproc"] = lambda: judge(problem, "submit", execute(problem, solution, names))
         out(f"latency: {rounds} sequential submissions of {spec.slug} ({len(names)} cases) each")
@@ -115,7 +123,7 @@ def bench_sandbox(
         for path, grade_once in paths.items():
             samples = []
             for _ in range(rounds):
-                if path.startswith("pool"):
+                if path.startswith(("pool", "box")):
                     wait_for_warm_pools()  # steady state at low load: the pool refilled between
                 samples.append(_timed(grade_once))
             figures[f"{path}_p50"] = statistics.median(samples)
@@ -124,7 +132,7 @@ def bench_sandbox(
                 f"{path:12} {figures[f'{path}_p50'] * 1e3:9.1f} {figures[f'{path}_p95'] * 1e3:9.1f}"
             )
 
-        container_paths = [p for p in paths if p.startswith(("pool", "cold"))]
+        container_paths = [p for p in paths if p.startswith(("pool", "cold", "box"))]
         out(f"\nthroughput: {jobs} submissions at each concurrency (verdicts/s)")
         out(f"{'workers':>7} " + " ".join(f"{p:>12}" for p in container_paths))
         for workers in concurrency:
@@ -138,14 +146,21 @@ def bench_sandbox(
             rates = " ".join(f"{figures[f'{p}_rps_{workers}']:12.2f}" for p in container_paths)
             out(f"{workers:7d} {rates}")
     finally:
-        for box in sandboxes.values():
+        for box in [*sandboxes.values(), *boxes.values()]:
             box.close()
 
-    out("\nratios (targets on 2 cores: pool/cold <= 0.25, pool/bare <= 1.0)")
+    out("\nratios (targets on 2 cores: pool/cold <= 0.25, pool/bare <= 1.0; box: throughput")
+    out("        >= 10x cold at 2 and 4 workers, p50 <= 2x in-process plus the JSON round trip)")
     for runtime in runtimes:
         suffix = "" if runtime == "runc" else f"/{runtime}"
         pool, cold = figures[f"pool{suffix}_p50"], figures[f"cold{suffix}_p50"]
         out(f"  {runtime:6} pool p50 / cold p50   = {pool / cold:.2f}")
         out(f"  {runtime:6} pool p50 / bare p50   = {pool / figures['bare_p50']:.2f}")
         out(f"  {runtime:6} pool p50 / inproc p50 = {pool / figures['inproc_p50']:.1f}")
+        out(
+            f"  {runtime:6} box p50 / inproc p50  = {figures[f'box{suffix}_p50'] / figures['inproc_p50']:.1f}"
+        )
+        for workers in concurrency:
+            ratio = figures[f"box{suffix}_rps_{workers}"] / figures[f"cold{suffix}_rps_{workers}"]
+            out(f"  {runtime:6} box / cold throughput at {workers} workers = {ratio:.1f}x")
     return figures

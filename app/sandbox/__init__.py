@@ -1,7 +1,9 @@
-"""Run untrusted code in hardened, single-use Docker containers and hand back its outputs as data.
+"""Run untrusted code in hardened Docker containers and hand back its outputs as data.
 
-`Sandbox.run` takes a pre-started container from the pool (its runner has already imported NumPy),
-serves one job in it, and destroys it; a background thread keeps the pool full.
+In `container` mode (the default), `Sandbox.run` takes a pre-started container from the pool (its
+runner has already imported NumPy), serves one job in it, and destroys it; a background thread keeps
+the pool full. In `box` mode it hands the job to a long-lived container's supervisor
+(app.sandbox.box), which runs it in a child of its own.
 """
 
 import contextlib
@@ -19,6 +21,7 @@ import docker
 from docker.models.containers import Container
 
 from app.config import Settings
+from app.sandbox.box import BoxSandbox
 from app.sandbox.container import (
     LABEL,
     OWNER_LABEL,
@@ -29,6 +32,7 @@ from app.sandbox.container import (
     remove,
     remove_by_id,
     serve_one_job,
+    stream_open,
 )
 from app.sandbox.image import image_tag
 from app.sandbox.protocol import (
@@ -203,21 +207,6 @@ class Warm:
     sock: socket.socket
 
 
-def _stream_open(sock: socket.socket) -> bool:
-    """Whether a pooled container's attach stream is still open: it closes when the container
-    dies, as all do when the Docker engine restarts. A peek, no call to the engine."""
-    try:
-        sock.setblocking(False)
-        try:
-            return sock.recv(1, socket.MSG_PEEK) != b""
-        finally:
-            sock.setblocking(True)
-    except BlockingIOError:
-        return True  # open, nothing to read
-    except OSError:
-        return False
-
-
 class Sandbox:
     """Thread-safe; owns a pool of warm containers."""
 
@@ -243,6 +232,10 @@ class Sandbox:
         if reaped:
             log.info("removed %d stale sandbox containers", reaped)
         self.pool_size = settings.sandbox_pool_size if pool_size is None else pool_size
+        self.box: BoxSandbox | None = None
+        if settings.sandbox_isolation == "box":
+            self.box = BoxSandbox(settings, self.client, self.image)
+            warm = False  # no single-use containers are kept waiting
         self._pool: queue.Queue[Warm] = queue.Queue()
         # Used containers are destroyed off the request path; close() waits for them.
         self._removals = ThreadPoolExecutor(2, thread_name_prefix="dli-sandbox-remove")
@@ -287,7 +280,7 @@ class Sandbox:
             return self._start(memory_mb)
         finally:
             self._wanted.set()
-        if not _stream_open(warm.sock):  # it died waiting (the engine restarted): not this job's
+        if not stream_open(warm.sock):  # it died waiting (the engine restarted): not this job's
             self._removals.submit(self._discard, warm)
             return self._start(memory_mb)
         try:
@@ -322,16 +315,21 @@ class Sandbox:
         return raw
 
     def warm_count(self) -> int:
-        return self._pool.qsize()
+        return self.box.warm_count() if self.box is not None else self._pool.qsize()
 
     def run(self, solution: str, program: str, cases: list[str], limits: Limits) -> RawRun:
-        """Serve one job in a warm container. The result is raw: decode it with `interpret`."""
+        """Serve one job (in a warm container, or a box). The result is raw: decode it with
+        `interpret`."""
+        if self.box is not None:
+            return self.box.run(solution, program, cases, limits)
         return self._serve(self._take(limits.memory_mb), solution, program, cases, limits)
 
     def run_cold(self, solution: str, program: str, cases: list[str], limits: Limits) -> RawRun:
         return self._serve(self._start(limits.memory_mb), solution, program, cases, limits)
 
     def close(self) -> None:
+        if self.box is not None:
+            self.box.close()
         self._closed.set()
         self._wanted.set()
         if self._refiller is not None:

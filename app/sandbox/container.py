@@ -165,13 +165,21 @@ def waited_for_cpu(client: docker.DockerClient, container: Container) -> float |
     container of its own, a remote engine)."""
     try:
         pid = client.api.inspect_container(container.id)["State"]["Pid"]
+    except (docker.errors.APIError, requests.RequestException, KeyError):
+        return None
+    return waited_for_pid(pid) if pid else None
+
+
+def waited_for_pid(pid: int) -> float | None:
+    """A host process's run delay, summed over its threads (see `waited_for_cpu`)."""
+    try:
         stats = [
             int(path.read_text().split()[1])
             for path in Path(f"/proc/{int(pid)}/task").glob("*/schedstat")
         ]
-    except (docker.errors.APIError, requests.RequestException, OSError, ValueError, KeyError):
+    except (OSError, ValueError, IndexError):
         return None
-    return sum(stats) / 1e9 if pid and stats else None
+    return sum(stats) / 1e9 if stats else None
 
 
 def _host_busy(client: docker.DockerClient, container: Container, elapsed: float) -> bool:
@@ -198,6 +206,21 @@ def _demux(sock: socket.socket) -> Iterator[tuple[int, bytes]]:
             start += 8 + size
         del buffer[:start]
         start = 0
+
+
+def stream_open(sock: socket.socket) -> bool:
+    """Whether a waiting container's attach stream is still open: it closes when the container
+    dies, as all do when the Docker engine restarts. A peek, no call to the engine."""
+    try:
+        sock.setblocking(False)
+        try:
+            return sock.recv(1, socket.MSG_PEEK) != b""
+        finally:
+            sock.setblocking(True)
+    except BlockingIOError:
+        return True  # open, nothing to read
+    except OSError:
+        return False
 
 
 def attach(client: docker.DockerClient, container: Container) -> socket.socket:

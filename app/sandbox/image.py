@@ -23,10 +23,13 @@ CONTEXT_FILES = {
     "Dockerfile": SANDBOX_DIR / "Dockerfile",
     "Dockerfile.offline": SANDBOX_DIR / "Dockerfile.offline",
     "runner.py": SANDBOX_DIR / "runner.py",
+    "supervisor.py": SANDBOX_DIR / "supervisor.py",
     "casekit.py": ROOT / "app" / "judge" / "casekit.py",
 }
 REGISTRY_BASE = "python:3.11-slim"
-OFFLINE_BASE = "dli-sandbox-base:bookworm"
+# The tag names the base's package list: a changed list is a new base.
+OFFLINE_BASE = "dli-sandbox-base:bookworm-2"
+OFFLINE_PACKAGES = "python3,python3-numpy,python3-seccomp"
 PULL_TIMEOUT_S = 20.0
 
 
@@ -78,7 +81,7 @@ def _build_offline_base(client: docker.DockerClient, log: Callable[[str], None])
             [
                 "debootstrap",
                 "--variant=minbase",
-                "--include=python3,python3-numpy",
+                f"--include={OFFLINE_PACKAGES}",
                 "bookworm",
                 str(rootfs),
             ],

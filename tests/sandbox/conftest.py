@@ -35,19 +35,25 @@ def runtime_registered(name: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session", params=["runc", "runsc"])
+@pytest.fixture(scope="session", params=["runc", "runsc", "box", "box-runsc"])
 def runtime_sandbox(
     request: pytest.FixtureRequest, sandbox: Sandbox, sandbox_settings: Settings
 ) -> Iterator[Sandbox]:
-    """The hostile suites run on both runtimes: Docker's default (runc) and gVisor (runsc)."""
+    """The hostile suites run on both runtimes, Docker's default (runc) and gVisor (runsc), and in
+    both isolation modes: a container per job, and jobs in long-lived boxes."""
     if request.param == "runc":
         yield sandbox
         return
-    require_or_skip(
-        runtime_registered("runsc"),
-        "gVisor's runsc is not registered with Docker (DLI_SANDBOX_RUNTIME=runsc ./dev test)",
-    )
-    box = Sandbox(sandbox_settings.model_copy(update={"sandbox_runtime": "runsc"}))
+    update: dict[str, object] = {}
+    if request.param.endswith("runsc"):
+        require_or_skip(
+            runtime_registered("runsc"),
+            "gVisor's runsc is not registered with Docker (DLI_SANDBOX_RUNTIME=runsc ./dev test)",
+        )
+        update["sandbox_runtime"] = "runsc"
+    if request.param.startswith("box"):
+        update["sandbox_isolation"] = "box"
+    box = Sandbox(sandbox_settings.model_copy(update=update))
     yield box
     box.close()
 

@@ -61,6 +61,17 @@ def spinning(sandbox: Sandbox, cpu_shares: int) -> Iterator[None]:
             box.remove(force=True)
 
 
+@pytest.fixture(scope="module", params=["container", "box"])
+def isolated(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Sandbox]:
+    """Both isolation modes: a container per job, and jobs in a long-lived box."""
+    if request.param == "container":
+        yield sandbox
+        return
+    box = Sandbox(sandbox.settings.model_copy(update={"sandbox_isolation": "box"}))
+    yield box
+    box.close()
+
+
 @pytest.fixture
 def hogs(sandbox: Sandbox) -> Iterator[None]:
     """Neighbours weighed as other grading jobs are."""
@@ -69,34 +80,36 @@ def hogs(sandbox: Sandbox) -> Iterator[None]:
 
 
 def test_a_correct_solution_near_its_limit_is_accepted_on_a_loaded_host(
-    sandbox: Sandbox, hogs: None
+    isolated: Sandbox, hogs: None
 ) -> None:
     started = time.monotonic()
-    result = grade(_spec(), _burning(0.6 * LIMIT_S), mode="submit", sandbox=sandbox)
+    result = grade(_spec(), _burning(0.6 * LIMIT_S), mode="submit", sandbox=isolated)
     wall = time.monotonic() - started
     assert result.verdict == Verdict.accepted, (result.verdict, result.detail)
     assert wall > LIMIT_S  # the premise: by the wall clock it went over
     assert 0.6 * LIMIT_S <= result.seconds <= LIMIT_S + 1.0  # the CPU time, not the wall time
 
 
-def test_cpu_past_the_limit_is_a_time_limit_naming_cpu_time(sandbox: Sandbox) -> None:
-    result = grade(_spec(), _burning(1000), mode="submit", sandbox=sandbox)
+def test_cpu_past_the_limit_is_a_time_limit_naming_cpu_time(isolated: Sandbox) -> None:
+    result = grade(_spec(), _burning(1000), mode="submit", sandbox=isolated)
     assert result.verdict == Verdict.time_limit_exceeded
     assert f"more than the {LIMIT_S:g} s of CPU time" in result.detail
 
 
-def test_code_that_hangs_is_stopped_by_the_wall_clock_backstop(sandbox: Sandbox) -> None:
+def test_code_that_hangs_is_stopped_by_the_wall_clock_backstop(isolated: Sandbox) -> None:
     hang = "import time\ntime.sleep(10_000)\n" + REFERENCE
-    result = grade(_spec(), hang, mode="submit", sandbox=sandbox)
+    result = grade(_spec(), hang, mode="submit", sandbox=isolated)
     assert result.verdict == Verdict.time_limit_exceeded
     assert "stopped making progress" in result.detail
 
 
-def test_a_job_the_host_starves_is_graded_again_not_blamed(sandbox: Sandbox) -> None:
+def test_a_job_the_host_starves_is_graded_again_not_blamed(
+    sandbox: Sandbox, isolated: Sandbox
+) -> None:
     """Neighbours at four times a sandbox's CPU weight leave the job too little CPU to finish
     within the wall-clock backstop: the kernel's count of its time waiting for a CPU says so,
     and the result is ours to retry (the queue grades it again), not a time limit."""
     with spinning(sandbox, 4 * sandbox.settings.sandbox_cpu_shares):
-        result = grade(_spec(), _burning(0.6 * LIMIT_S), mode="submit", sandbox=sandbox)
+        result = grade(_spec(), _burning(0.6 * LIMIT_S), mode="submit", sandbox=isolated)
     assert result.verdict == Verdict.internal_error
     assert "too busy" in result.detail and "graded again" in result.detail
