@@ -109,12 +109,14 @@ def describe(exc: BaseException) -> dict:
     }
 
 
-def load(name: str, source: str, filename: str) -> types.ModuleType:
+def load(
+    name: str, source: str, filename: str, code: types.CodeType | None = None
+) -> types.ModuleType:
     module = types.ModuleType(name)
     module.__file__ = filename
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     sys.modules[name] = module
-    exec(compile(source, filename, "exec"), module.__dict__)
+    exec(code or compile(source, filename, "exec"), module.__dict__)
     return module
 
 
@@ -130,9 +132,12 @@ def captured(path: str, limit: int) -> tuple[str, bool, int]:
     return data.decode("utf-8", "replace"), size > limit, size
 
 
-def run_job(job: dict, result_fd: int, scratch: str) -> None:
+def run_job(
+    job: dict, result_fd: int, scratch: str, program_code: types.CodeType | None = None
+) -> None:
     """Run one job's cases and send their frames to `result_fd`; the candidate's prints go to files
-    in `scratch`. Used as is by the box supervisor's per-job child."""
+    in `scratch`. Used as is by the box supervisor's per-job child (which passes the case program
+    already compiled)."""
     limit = int(job.get("output_limit", 65536))
     out_path, err_path = scratch + "/.dli-stdout", scratch + "/.dli-stderr"
 
@@ -147,7 +152,7 @@ def run_job(job: dict, result_fd: int, scratch: str) -> None:
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), line_buffering=True)
 
     # The case program is ours: load it before any candidate code runs.
-    program = load("case_program", job["program"], "cases.py")
+    program = load("case_program", job["program"], "cases.py", program_code)
     try:
         solution = load("solution", job["solution"], SOLUTION_FILE)
     except BaseException as exc:

@@ -6,8 +6,9 @@ environment and a seccomp filter. After the job every process of that uid is kil
 removed; the uid goes back to the range only once nothing of it is left. The supervisor keeps the
 only copies of its stdin and stdout: nothing a job writes can pass for the supervisor's words.
 
-Host -> supervisor (stdin):  b"DLIX" + ">IIIQ" (CPU limit in ms, memory MiB, result byte cap, job
-                             length) + the job (runner.py's JSON).
+Host -> supervisor (stdin):  b"DLIX" + ">IIIQQ" (CPU limit in ms, memory MiB, result byte cap,
+                             case program length, job length) + the case program + the job
+                             (runner.py's JSON without the program).
 Supervisor -> host (stdout): envelopes b"DLIB" + kind + 4-byte big-endian length + data, kind
                              b"R" ready, b"D" bytes the job wrote to its result pipe, b"E" the job's
                              end (JSON: status, cpu, wall, exit, clean, waited).
@@ -22,6 +23,7 @@ import contextlib
 import ctypes
 import errno
 import gc
+import hashlib
 import json
 import os
 import resource
@@ -32,6 +34,7 @@ import signal
 import struct
 import sys
 import time
+import types
 
 import numpy as np
 
@@ -44,7 +47,8 @@ import casekit  # noqa: F401  (ours: every case program imports it, so it is loa
 import runner
 
 JOBS = "/tmp/jobs"
-JOB_HEAD = struct.Struct(">4sIIIQ")
+JOB_HEAD = struct.Struct(">4sIIIQQ")
+PROGRAMS_KEPT = 64  # case programs (ours, public) compiled once: a job need not compile its own
 UID_BASE = int(os.environ.get("BOX_UID_BASE", "20000"))
 UID_COUNT = int(os.environ.get("BOX_UID_COUNT", "64"))
 NPROC = 32  # processes and threads of one job
@@ -126,7 +130,13 @@ def install_filter() -> None:
 
 
 def child(
-    job: bytearray, result_fd: int, uid: int, scratch: str, cpu_s: float, memory_mb: int
+    job: bytearray,
+    program: tuple[str, types.CodeType],
+    result_fd: int,
+    uid: int,
+    scratch: str,
+    cpu_s: float,
+    memory_mb: int,
 ) -> None:
     os.setgroups([])
     os.setgid(uid)
@@ -158,7 +168,11 @@ def child(
     install_filter()
     parsed = json.loads(job)
     zero(job)
-    runner.run_job(parsed, result_fd, scratch)
+    parsed["program"] = program[0]
+    runner.run_job(parsed, result_fd, scratch, program[1])
+    for name in (".dli-stdout", ".dli-stderr"):  # a courtesy: the supervisor checks, see below
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def virtual_bytes() -> int:
@@ -264,7 +278,12 @@ def remove_files(uid: int) -> bool:
             os.chmod(os.path.dirname(path), 0o700)
             func(path)
 
-    paths = owned()
+    paths = []
+    for path in owned():
+        try:
+            os.rmdir(path)  # an empty directory: this process owns JOBS, so it may remove it
+        except OSError:
+            paths.append(path)  # anything else is removed by the uid that made it
     if paths:
         as_uid(uid, lambda: [shutil.rmtree(p, onerror=unlock) for p in paths])
     return not owned()
@@ -289,7 +308,14 @@ def oom_kills() -> int | None:
     return None
 
 
-def serve(job: bytearray, uid: int, cpu_s: float, memory_mb: int, cap: int) -> dict:
+def serve(
+    job: bytearray,
+    program: tuple[str, types.CodeType],
+    uid: int,
+    cpu_s: float,
+    memory_mb: int,
+    cap: int,
+) -> dict:
     ooms = oom_kills()
     scratch = f"{JOBS}/{uid}-{secrets.token_hex(8)}"
     read_end, write_end = os.pipe()
@@ -298,7 +324,7 @@ def serve(job: bytearray, uid: int, cpu_s: float, memory_mb: int, cap: int) -> d
     if pid == 0:
         try:
             os.close(read_end)
-            child(job, write_end, uid, scratch, cpu_s, memory_mb)
+            child(job, program, write_end, uid, scratch, cpu_s, memory_mb)
             os._exit(0)
         finally:
             os._exit(70)
@@ -310,6 +336,7 @@ def serve(job: bytearray, uid: int, cpu_s: float, memory_mb: int, cap: int) -> d
     readable = select.poll()  # (not select(2): gVisor's copy of Docker's filter refuses it)
     readable.register(read_end, select.POLLIN)
     delay = 0.001  # idle waits double up to POLL_S: a quick job's end is seen within a few ms
+    next_check = POLL_S
     while not eof or exit_code is None:
         if not eof and readable.poll(delay * 1000):
             delay = 0.001
@@ -334,8 +361,11 @@ def serve(job: bytearray, uid: int, cpu_s: float, memory_mb: int, cap: int) -> d
                 exit_code = os.waitstatus_to_exitcode(code)
         if exit_code is not None and not eof:
             kill_all(uid)  # the job's first process ended: nothing of it may go on writing
-        cpu = reaped_cpu + sum(processes_of(uid).values())
         wall = time.monotonic() - started
+        if wall < next_check or (eof and exit_code is not None):
+            continue  # results arrive in many small reads: the limits are checked every POLL_S
+        next_check = wall + POLL_S
+        cpu = reaped_cpu + sum(processes_of(uid).values())
         if status != "ok":
             if wall > BACKSTOP * cpu_s + MARGIN_S + 10:
                 break  # something of the job cannot be stopped: the container is recycled
@@ -351,6 +381,10 @@ def serve(job: bytearray, uid: int, cpu_s: float, memory_mb: int, cap: int) -> d
     if status == "ok" and exit_code == -signal.SIGXCPU:  # the rlimit came first
         status = "timeout"
     clean = kill_all(uid) and remove_files(uid)
+    reap()
+    # Every process of the job has ended and been counted by now (those stopped at the end too).
+    cpu = reaped_cpu + sum(used for _, _, used in FINISHED)
+    FINISHED.clear()
     if ooms is not None and (oom_kills() or 0) > ooms:
         status, clean = "memory", False  # the container's limit, not the job's: start afresh
     return {
@@ -364,8 +398,8 @@ def serve(job: bytearray, uid: int, cpu_s: float, memory_mb: int, cap: int) -> d
 
 
 def main() -> None:
-    # Not dumpable: no job may read this process's memory, maps or environment through /proc
-    # (Linux refuses another uid anyway; gVisor looks at this flag).
+    # Not dumpable: no one may read this process's memory through /proc or trace it (Linux refuses
+    # another uid anyway; gVisor still shows its environment and map, see the README).
     ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0)
     # Everything imported so far is shared with each job's child until written: keep the collector
     # from walking (and so copying) it in both.
@@ -378,19 +412,27 @@ def main() -> None:
     uids = Uids()
     envelope(b"R", json.dumps({"uids": UID_COUNT}).encode())
     head = bytearray(JOB_HEAD.size)
+    programs: dict[bytes, tuple[str, types.CodeType]] = {}
     while read_into(0, head):
-        magic, cpu_ms, memory_mb, cap, length = JOB_HEAD.unpack(head)
+        magic, cpu_ms, memory_mb, cap, program_length, length = JOB_HEAD.unpack(head)
         if magic != b"DLIX":
             sys.exit("bad job header")
+        source = bytearray(program_length)
         job = bytearray(length)
-        if not read_into(0, job):
+        if not read_into(0, source) or not read_into(0, job):
             return
+        key = hashlib.sha256(source).digest()
+        if key not in programs:
+            if len(programs) >= PROGRAMS_KEPT:
+                del programs[next(iter(programs))]
+            text = source.decode()
+            programs[key] = (text, compile(text, "cases.py", "exec"))
         uid = uids.take()
         if uid is None:
             zero(job)
             envelope(b"E", json.dumps({"status": "exhausted", "clean": False}).encode())
             continue
-        end = serve(job, uid, cpu_ms / 1000, memory_mb, cap)
+        end = serve(job, programs[key], uid, cpu_ms / 1000, memory_mb, cap)
         if end["clean"]:
             uids.give_back(uid)
         envelope(b"E", json.dumps(end).encode())

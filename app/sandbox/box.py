@@ -78,13 +78,20 @@ def encode_box_job(
     output_limit: int,
     max_result_bytes: int,
 ) -> bytes:
-    body = json.dumps(
-        {"solution": solution, "program": program, "cases": cases, "output_limit": output_limit}
-    ).encode()
+    """The supervisor's job message: a header, the case program (compiled once per box and kept:
+    it is ours, and public), then the job itself."""
+    source = program.encode()
+    body = json.dumps({"solution": solution, "cases": cases, "output_limit": output_limit}).encode()
     head = struct.pack(
-        ">4sIIIQ", b"DLIX", int(cpu_seconds * 1000), memory_mb, max_result_bytes, len(body)
+        ">4sIIIQQ",
+        b"DLIX",
+        int(cpu_seconds * 1000),
+        memory_mb,
+        max_result_bytes,
+        len(source),
+        len(body),
     )
-    return head + body
+    return head + source + body
 
 
 @dataclass
