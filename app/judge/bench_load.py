@@ -5,7 +5,8 @@ where it creates its users and API tokens. Each simulated user browses the quest
 question, Runs, Submits, waits for each verdict with the long-poll, and opens their history; the
 users arrive spread over `--ramp` seconds. Meanwhile, from a second process (so that the client's
 own event loop does not add its lag to the figures), `--waiters` long-polls stay open: other users
-each wait on their own queued Run from several tabs, and submit the next Run when a verdict comes.
+each wait on their own queued Run from several tabs, and submit the next Run when a verdict comes
+(no faster than the per-user rate limit allows).
 
 It prints p50/p95/p99 for pages, API reads, submits and submit-to-verdict side by side with the same
 journey run by a single user on the idle server; the errors; the long-polls the server reported
@@ -77,7 +78,11 @@ def _percentile(values: list[float], q: float) -> float:
 
 def _client(url: str, token: str | None, connections: int) -> httpx.AsyncClient:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=None)
+    # An idle connection is dropped before the server's keep-alive of 5 s ends it: reusing one the
+    # server is closing at that moment fails with a read error (a browser would retry it quietly).
+    limits = httpx.Limits(
+        max_connections=connections, max_keepalive_connections=None, keepalive_expiry=3.0
+    )
     return httpx.AsyncClient(base_url=url, headers=headers, timeout=120, limits=limits)
 
 
@@ -143,27 +148,30 @@ async def journey(
 
 
 async def _waiting_user(
-    client: httpx.AsyncClient, figures: Figures, ramp: float, stop: StopEvent
+    client: httpx.AsyncClient, figures: Figures, ramp: float, pace: float, stop: StopEvent
 ) -> None:
-    """Someone with several tabs waiting on their queued Run; the next Run when it is graded."""
+    """Someone with several tabs waiting on their queued Run; the next Run when it is graded, no
+    sooner than `pace` seconds after the last (the server's per-user rate limit)."""
     await asyncio.sleep(random.uniform(0, ramp))
     while not stop.is_set():
+        last = time.monotonic()
         sub_id = await _submit(client, figures, "run")
         if sub_id is None:
             await asyncio.sleep(5.0)  # rate limited or refused: the tally shows it
             continue
         tabs = [_until_done(client, figures, sub_id, stop.is_set) for _ in range(TABS_PER_WAITER)]
         await asyncio.gather(*tabs)
+        await asyncio.sleep(max(0.0, last + pace - time.monotonic()))
 
 
 def _waiters_process(
-    url: str, tokens: list[str], ramp: float, stop: StopEvent, results: Any
+    url: str, tokens: list[str], ramp: float, pace: float, stop: StopEvent, results: Any
 ) -> None:
     async def main() -> Figures:
         figures = Figures()
         clients = [_client(url, token, TABS_PER_WAITER + 2) for token in tokens]
         try:
-            await asyncio.gather(*(_waiting_user(c, figures, ramp, stop) for c in clients))
+            await asyncio.gather(*(_waiting_user(c, figures, ramp, pace, stop) for c in clients))
         finally:
             for client in clients:
                 await client.aclose()
@@ -278,6 +286,7 @@ def bench_load(
     out: Callable[[str], None] = print,
 ) -> dict[str, float]:
     holders = -(-waiters // TABS_PER_WAITER)
+    pace = 60 / settings.submissions_per_minute * 1.05  # a little inside the sliding window
     tokens = _make_users(settings, 1 + users_count + holders)
     out(
         f"dli bench load: {url}; {users_count} users arriving over {ramp:g} s, {think:g} s to "
@@ -288,7 +297,7 @@ def bench_load(
     context = multiprocessing.get_context("spawn")
     stop, results = context.Event(), context.Queue()
     holding = context.Process(
-        target=_waiters_process, args=(url, tokens[1 + users_count :], ramp, stop, results)
+        target=_waiters_process, args=(url, tokens[1 + users_count :], ramp, pace, stop, results)
     )
     holding.start()
     samples: list[float] = []
