@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install (Debian, as root) and start the services the full test suite uses (PostgreSQL, Redis,
-# Chromium for the browser tests), then print the
+# Chromium for the browser tests, docker-compose for the deployment test), then print the
 # variables that point the tests at them. Usage: eval "$(scripts/start-test-services.sh)"
 set -euo pipefail
 
@@ -10,6 +10,7 @@ missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium) # browser tests (Playwright drives it)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose) # the compose deployment test
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} with apt-get"
   export DEBIAN_FRONTEND=noninteractive

@@ -67,8 +67,12 @@ def _registry_answers(client: docker.DockerClient) -> bool:
     return bool(outcome and outcome[0])
 
 
-def _build_offline_base(client: docker.DockerClient, log: Callable[[str], None]) -> None:
-    if _has_image(client, OFFLINE_BASE):
+def build_debian_base(
+    client: docker.DockerClient, tag: str, packages: str, log: Callable[[str], None] = print
+) -> None:
+    """An image of Debian bookworm (minbase) with `packages`, made with debootstrap and imported:
+    the offline stand-in for a registry's base image. Nothing to do if `tag` exists."""
+    if _has_image(client, tag):
         return
     if shutil.which("debootstrap") is None:
         raise RuntimeError(
@@ -76,19 +80,13 @@ def _build_offline_base(client: docker.DockerClient, log: Callable[[str], None])
         )
     with tempfile.TemporaryDirectory(prefix="dli-rootfs-") as tmp:
         rootfs, tarball = Path(tmp) / "rootfs", Path(tmp) / "rootfs.tar"
-        log("building a Debian base with debootstrap (about a minute)")
+        log(f"building {tag} with debootstrap (a minute or two)")
         subprocess.run(
-            [
-                "debootstrap",
-                "--variant=minbase",
-                f"--include={OFFLINE_PACKAGES}",
-                "bookworm",
-                str(rootfs),
-            ],
+            ["debootstrap", "--variant=minbase", f"--include={packages}", "bookworm", str(rootfs)],
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        # Package caches and docs are dead weight in every sandbox.
+        # Package caches and docs are dead weight in every container.
         for junk in (
             "var/cache/apt/archives",
             "var/lib/apt/lists",
@@ -97,8 +95,8 @@ def _build_offline_base(client: docker.DockerClient, log: Callable[[str], None])
         ):
             shutil.rmtree(rootfs / junk, ignore_errors=True)
         subprocess.run(["tar", "-C", str(rootfs), "-cf", str(tarball), "."], check=True)
-        repository, tag = OFFLINE_BASE.split(":")
-        client.api.import_image(src=str(tarball), repository=repository, tag=tag)
+        repository, version = tag.split(":")
+        client.api.import_image(src=str(tarball), repository=repository, tag=version)
 
 
 def build_image(settings: Settings, force: bool = False, log: Callable[[str], None] = print) -> str:
@@ -113,7 +111,7 @@ def build_image(settings: Settings, force: bool = False, log: Callable[[str], No
     else:
         dockerfile = "Dockerfile.offline"
         log(f"no registry answers: building {tag} on a Debian base made with debootstrap")
-        _build_offline_base(client, log)
+        build_debian_base(client, OFFLINE_BASE, OFFLINE_PACKAGES, log)
     with tempfile.TemporaryDirectory(prefix="dli-sandbox-") as context:
         for name, path in CONTEXT_FILES.items():
             shutil.copy(path, Path(context) / name)

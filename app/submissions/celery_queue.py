@@ -10,7 +10,7 @@ import threading
 import time
 
 from celery import Celery, Task
-from celery.signals import worker_ready
+from celery.signals import worker_ready, worker_shutdown
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings, get_settings
@@ -115,6 +115,14 @@ def _requeue_waiting(**_: object) -> None:
     if waiting:
         log.info("re-sent %d queued submissions", len(waiting))
     threading.Thread(target=_sweep, name="dli-sweep", daemon=True).start()
+
+
+@worker_shutdown.connect
+def _close_sandboxes(**_: object) -> None:
+    # The warm pool's containers are this process's: left behind, nothing would remove them (the
+    # next worker may run under another host name, as in a new container).
+    if _state.holder is not None:
+        _state.holder.close()
 
 
 class CeleryQueue:
