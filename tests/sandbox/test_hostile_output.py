@@ -26,17 +26,19 @@ SLUG = "softmax-cross-entropy"
 PEAK_RSS_MB, SECONDS = 300, 15
 
 
-@pytest.mark.parametrize("runtime", ["runc", "runsc"])
+@pytest.mark.parametrize(
+    ("runtime", "isolation"), [("runc", "container"), ("runsc", "container"), ("runc", "box")]
+)
 @pytest.mark.parametrize("name", sorted(ATTACKS))
 def test_hostile_output_costs_the_grading_process_little(
-    name: str, runtime: str, sandbox: Sandbox, tmp_path: Path
+    name: str, runtime: str, isolation: str, sandbox: Sandbox, tmp_path: Path
 ) -> None:
     del sandbox  # only here to build the image and require Docker
     if runtime != "runc":
         require_or_skip(runtime_registered(runtime), f"{runtime} is not registered with Docker")
     attack = tmp_path / "attack.py"
     attack.write_text(ATTACKS[name])
-    result, rss_mb, seconds, _ = run_measured(attack, runtime)
+    result, rss_mb, seconds, _ = run_measured(attack, runtime, isolation)
     assert result["verdict"] != Verdict.accepted
     assert result["verdict"] != Verdict.internal_error, result["detail"]
     assert rss_mb < PEAK_RSS_MB, f"peak RSS {rss_mb:.0f} MB"
@@ -46,7 +48,7 @@ def test_hostile_output_costs_the_grading_process_little(
     assert len(stored) < 256 * 1024, f"{len(stored)} bytes would be stored"
     good = tmp_path / "good.py"
     good.write_text((ROOT / "problems" / SLUG / "reference.py").read_text())
-    after, _, _, _ = run_measured(good, runtime)
+    after, _, _, _ = run_measured(good, runtime, isolation)
     assert after["verdict"] == Verdict.accepted, after["detail"]
 
 
@@ -68,7 +70,9 @@ print(json.dumps({"code": os.waitstatus_to_exitcode(status), "rss_kb": usage.ru_
 """
 
 
-def run_measured(source_file: Path, runtime: str = "runc") -> tuple[dict, float, float, str]:
+def run_measured(
+    source_file: Path, runtime: str = "runc", isolation: str = "container"
+) -> tuple[dict, float, float, str]:
     """`dli grade --json`: its result, its own peak RSS in MB (the judge process it waited for
     included), its seconds and its stderr."""
     out, err = source_file.with_suffix(".out"), source_file.with_suffix(".err")
@@ -76,7 +80,12 @@ def run_measured(source_file: Path, runtime: str = "runc") -> tuple[dict, float,
     launched = subprocess.run(
         [sys.executable, "-c", LAUNCHER, str(out), str(err), *command],
         cwd=ROOT,
-        env={**os.environ, "DLI_ENV": "test", "DLI_SANDBOX_RUNTIME": runtime},
+        env={
+            **os.environ,
+            "DLI_ENV": "test",
+            "DLI_SANDBOX_RUNTIME": runtime,
+            "DLI_SANDBOX_ISOLATION": isolation,
+        },
         capture_output=True,
         text=True,
         check=True,
