@@ -70,7 +70,7 @@ def block_backward(dy, c):
     g["b2"] = np.einsum("btd->d", dy)
     dact = dy @ p["W2"].T
     u, inner = c["u"], c["inner"]
-    sech2 = 1.0 / np.cosh(inner) ** 2
+    sech2 = 1.0 / np.cosh(np.clip(inner, -350.0, 350.0)) ** 2  # 0 beyond, without overflow
     du = dact * (0.5 * (1 + np.tanh(inner)) + 0.5 * u * sech2 * C * (1 + 3 * K * u**2))
     g["W1"] = np.einsum("btd,btf->df", c["h2"], du)
     g["b1"] = np.einsum("btf->f", du)
