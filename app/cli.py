@@ -6,11 +6,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
 from app.errors import AppError
+
+if TYPE_CHECKING:
+    pass
 
 
 @contextmanager
@@ -62,7 +66,7 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 def sync_catalog(settings: Settings, *, quiet: bool = False) -> None:
     from app.catalog import service
-    from app.catalog.loader import load_catalog
+    from app.judge.spec import load_catalog
 
     specs = load_catalog(settings.problems_dir)
     with db_session(settings) as db:
@@ -81,7 +85,7 @@ def cmd_problems_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_problems_list(args: argparse.Namespace, settings: Settings) -> int:
-    from app.catalog.loader import load_catalog
+    from app.judge.spec import load_catalog
 
     for spec in load_catalog(settings.problems_dir):
         m = spec.meta
@@ -135,8 +139,8 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _spec(settings: Settings, slug: str):  # type: ignore[no-untyped-def]
-    from app.catalog.loader import cached_catalog
     from app.errors import NotFound
+    from app.judge.spec import cached_catalog
 
     catalog = cached_catalog(settings.problems_dir)
     if slug not in catalog:
@@ -184,7 +188,7 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_problems_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from app.catalog.loader import load_catalog
+    from app.judge.spec import load_catalog
     from app.judge.validate import catalog_problems, validate_problem
     from app.sandbox import Sandbox
 
@@ -226,8 +230,8 @@ def cmd_problems_mutate(args: argparse.Namespace, settings: Settings) -> int:
         os.environ[name] = "1"
     import json
 
-    from app.catalog.loader import load_catalog
     from app.judge.mutate import analyse
+    from app.judge.spec import load_catalog
 
     specs = load_catalog(settings.problems_dir)
     unknown = set(args.slugs) - {s.slug for s in specs}
@@ -472,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # settings errors, catalog errors: one clear line, no traceback
         from pydantic import ValidationError
 
-        from app.catalog.loader import CatalogError
+        from app.judge.spec import CatalogError
 
         if isinstance(exc, ValidationError | CatalogError):
             print(f"dli: {exc}", file=sys.stderr)

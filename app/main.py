@@ -19,10 +19,11 @@ from app.catalog import api as catalog_api
 from app.catalog import pages as catalog_pages
 from app.config import ROOT, Settings, get_settings
 from app.db import make_engine, make_sessionmaker
-from app.errors import install_error_handlers
+from app.handlers import install_error_handlers
 from app.interviews import api as interviews_api
 from app.interviews import pages as interview_pages
 from app.interviews.timer import Sweeper
+from app.judge.spec import Catalog
 from app.ops import app_registry
 from app.serving import install_log_redaction
 from app.submissions import api as submissions_api
@@ -93,7 +94,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.waiters = VerdictWaiters(app.state.sessionmaker, settings.max_waits_per_user)
         await app.state.waiters.start()
         app.state.queue = await run_in_threadpool(
-            make_queue, settings, app.state.sessionmaker, app.state.waiters.notify
+            make_queue,
+            settings,
+            app.state.sessionmaker,
+            app.state.catalog,
+            app.state.waiters.notify,
         )
         app.state.interview_timer = Sweeper(app.state.sessionmaker).start()
         yield
@@ -115,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_log_redaction()
     app.state.settings = settings
+    app.state.catalog = Catalog(settings.problems_dir)  # loaded on first use
     app.state.metrics_registry = app_registry(app)
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)

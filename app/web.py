@@ -1,7 +1,5 @@
-"""Page rendering and CSRF protection for browser forms."""
+"""Page rendering: the templates, their filters, and the context every page gets."""
 
-import hmac
-import secrets
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -10,9 +8,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from app import csrf
 from app.assets import asset_url
 from app.config import ROOT
-from app.errors import Forbidden
 from app.judge.verdicts import VERDICT_WORDS
 from app.models import Verdict
 
@@ -38,28 +36,6 @@ templates.env.filters["verdict"] = verdict_word
 templates.env.filters["iso"] = iso
 
 
-def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return str(token)
-
-
-async def verify_csrf(request: Request) -> None:
-    """Dependency for every state-changing browser route: the form (or header) token must match."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    expected = request.session.get("csrf")
-    sent = request.headers.get("x-csrf-token")
-    if sent is None:
-        form = await request.form()
-        value = form.get("csrf_token")
-        sent = value if isinstance(value, str) else None
-    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
-        raise Forbidden("The form expired or was not sent from this site; reload and try again.")
-
-
 def render(
     request: Request,
     name: str,
@@ -68,7 +44,7 @@ def render(
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
-    ctx = {"user": getattr(request.state, "user", None), "csrf_token": csrf_token(request)}
+    ctx = {"user": getattr(request.state, "user", None), "csrf_token": csrf.token(request)}
     ctx.update(context or {})
     return templates.TemplateResponse(
         request, name, ctx, status_code=status_code, headers=dict(headers or {})

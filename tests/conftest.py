@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
 from app.catalog import service as catalog_service
-from app.catalog.loader import load_catalog
+from app.judge.spec import load_catalog
 from app.config import ROOT, Settings
 from app.db import make_engine, make_sessionmaker
 from app.main import create_app

@@ -9,7 +9,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from app.catalog import service as catalog
-from app.catalog.loader import load_catalog
+from app.judge.spec import load_catalog
 from app.config import ROOT, Settings
 from app.main import create_app
 from app.migrate import upgrade

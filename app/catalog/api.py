@@ -2,19 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from app.api_errors import ERROR_RESPONSES
 from app.catalog import service
-from app.catalog.loader import cached_catalog
+from app.catalog.deps import ProblemDep
+from app.catalog.service import Question
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound
 from app.judge.problem import graded_problem
 from app.judge.verdicts import preview
 from app.markdown import to_html
 from app.models import Progress
-from app.submissions import service as submissions
 from app.users.deps import ApiUser
 
 router = APIRouter(prefix="/api/v1", tags=["problems"], responses=ERROR_RESPONSES)
@@ -33,7 +33,7 @@ class ProblemSummary(BaseModel):
 
 class SampleCase(BaseModel):
     name: str
-    inputs: dict
+    inputs: dict[str, object] = Field(description="argument name -> a preview of its value")
 
 
 class ProblemDetail(ProblemSummary):
@@ -71,6 +71,21 @@ class ProgressOut(BaseModel):
     problems: dict[str, str]
 
 
+def _summary(db: SessionDep, user: ApiUser, question: Question) -> ProblemSummary:
+    row = question.row
+    accepted, graded = service.acceptance(db, problem_id=row.id).get(row.id, (0, 0))
+    return ProblemSummary(
+        slug=row.slug,
+        title=row.title,
+        table=row.table,
+        category=row.category,
+        topic=row.topic,
+        difficulty=row.difficulty,
+        status=service.status_of(db, user=user, problem=row).value,
+        acceptance=accepted / graded if graded else None,
+    )
+
+
 def _summaries(db: SessionDep, user: ApiUser) -> list[ProblemSummary]:
     view = service.question_table(db, user=user)
     return [
@@ -95,13 +110,11 @@ def list_problems(db: SessionDep, user: ApiUser) -> list[ProblemSummary]:
 
 
 @router.get("/problems/{slug}", response_model=ProblemDetail)
-def get_problem(request: Request, slug: str, db: SessionDep, user: ApiUser) -> ProblemDetail:
-    service.get_problem(db, slug=slug)
-    summary = next(s for s in _summaries(db, user) if s.slug == slug)
-    spec = cached_catalog(request.app.state.settings.problems_dir)[slug]
+def get_problem(question: ProblemDep, db: SessionDep, user: ApiUser) -> ProblemDetail:
+    spec = question.spec
     samples = [c for c in graded_problem(spec).cases if c.sample]
     return ProblemDetail(
-        **summary.model_dump(),
+        **_summary(db, user, question).model_dump(),
         statement=spec.statement,
         statement_html=to_html(spec.statement),
         starter=spec.starter,
@@ -115,47 +128,40 @@ def get_problem(request: Request, slug: str, db: SessionDep, user: ApiUser) -> P
 
 @router.get("/problems/{slug}/hints/{number}", response_model=HintOut)
 def get_hint(
-    request: Request,
-    slug: str,
+    question: ProblemDep,
     number: Annotated[int, Path(ge=1, le=100)],
     db: SessionDep,
     user: ApiUser,
 ) -> HintOut:
     """Hint `number` (from 1). Hints you have seen stay revealed on the question page."""
-    problem = service.get_problem(db, slug=slug)
-    hints = cached_catalog(request.app.state.settings.problems_dir)[slug].meta.hints
+    hints = question.spec.meta.hints
     if not 1 <= number <= len(hints):
         raise NotFound(f"this question has {len(hints)} hints")
-    service.reveal_hint(db, user=user, problem=problem, number=number)
+    service.reveal_hint(db, user=user, problem=question.row, number=number)
     text = hints[number - 1]
     return HintOut(number=number, of=len(hints), hint=text, hint_html=to_html(text))
 
 
 @router.get("/problems/{slug}/follow-ups", response_model=list[FollowUpOut])
-def get_follow_ups(request: Request, slug: str, db: SessionDep, user: ApiUser) -> list[FollowUpOut]:
+def get_follow_ups(question: ProblemDep, db: SessionDep, user: ApiUser) -> list[FollowUpOut]:
     """Interview follow-ups with answers, once you have solved the question."""
-    problem = service.get_problem(db, slug=slug)
-    if service.statuses_for(db, user=user).get(problem.id) != Progress.solved:
+    if service.status_of(db, user=user, problem=question.row) != Progress.solved:
         raise Forbidden("Follow-ups open once you have solved this question.")
-    spec = cached_catalog(request.app.state.settings.problems_dir)[slug]
     return [
         FollowUpOut(question=f.question, answer=f.answer, answer_html=to_html(f.answer))
-        for f in spec.meta.follow_ups
+        for f in question.spec.meta.follow_ups
     ]
 
 
 @router.get("/problems/{slug}/draft", response_model=Draft)
-def get_draft(request: Request, slug: str, db: SessionDep, user: ApiUser) -> Draft:
-    problem = service.get_problem(db, slug=slug)
-    code = submissions.get_draft(db, user_id=user.id, problem_id=problem.id)
-    spec = cached_catalog(request.app.state.settings.problems_dir)[slug]
-    return Draft(code=code if code is not None else spec.starter)
+def get_draft(question: ProblemDep, db: SessionDep, user: ApiUser) -> Draft:
+    code = service.get_draft(db, user_id=user.id, problem_id=question.row.id)
+    return Draft(code=code if code is not None else question.spec.starter)
 
 
 @router.put("/problems/{slug}/draft", response_model=Draft)
-def put_draft(slug: str, body: Draft, db: SessionDep, user: ApiUser) -> Draft:
-    problem = service.get_problem(db, slug=slug)
-    submissions.save_draft(db, user_id=user.id, problem_id=problem.id, code=body.code)
+def put_draft(question: ProblemDep, body: Draft, db: SessionDep, user: ApiUser) -> Draft:
+    service.save_draft(db, user_id=user.id, problem_id=question.row.id, code=body.code)
     return body
 
 

@@ -3,20 +3,20 @@
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app.catalog import service
-from app.catalog.loader import cached_catalog
+from app.catalog.deps import ProblemDep
 from app.db import SessionDep
 from app.errors import NotFound
 from app.markdown import to_html
 from app.models import Progress
-from app.submissions import service as submissions
-from app.users.deps import OptionalUser
+from app.users.deps import OptionalUser, optional_user
 from app.web import grading_unavailable, render
 
-router = APIRouter(include_in_schema=False)
+# Every page shows who is signed in: the router looks the user up once.
+router = APIRouter(dependencies=[Depends(optional_user)], include_in_schema=False)
 
 
 @router.get("/")
@@ -41,11 +41,12 @@ def question_table(
 
 
 @router.get("/problems/{slug}")
-def problem_page(request: Request, db: SessionDep, user: OptionalUser, slug: str) -> Response:
-    problem = service.get_problem(db, slug=slug)
-    spec = cached_catalog(request.app.state.settings.problems_dir)[slug]
-    status = service.statuses_for(db, user=user).get(problem.id, Progress.todo)
-    draft = submissions.get_draft(db, user_id=user.id, problem_id=problem.id) if user else None
+def problem_page(
+    request: Request, db: SessionDep, user: OptionalUser, question: ProblemDep
+) -> Response:
+    problem, spec = question.row, question.spec
+    status = service.status_of(db, user=user, problem=problem)
+    draft = service.get_draft(db, user_id=user.id, problem_id=problem.id) if user else None
     revealed = service.revealed_hints(db, user=user, problem=problem)
     ctx = {
         "problem": problem,
@@ -69,7 +70,7 @@ GUIDES = {"pitfalls": "Common pitfalls in neural-network code", "debugging": "De
 
 
 @router.get("/guides/{name}")
-def guide(request: Request, user: OptionalUser, name: str) -> Response:
+def guide(request: Request, name: str) -> Response:
     if name not in GUIDES:
         raise NotFound("No such guide.")
     source = (Path(__file__).parent / "guides" / f"{name}.md").read_text()

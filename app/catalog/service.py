@@ -1,13 +1,14 @@
-"""Catalog services: sync folders into the problems table, build the question table."""
+"""Catalog services: sync folders into the problems table, find a question, drafts, the question table."""
 
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.catalog.loader import TABLE_TITLES, ProblemSpec
-from app.errors import NotFound
+from app.errors import NotFound, PayloadTooLarge
+from app.judge.spec import TABLE_TITLES, Catalog, ProblemSpec
 from app.models import (
+    Draft,
     Problem,
     Progress,
     RevealedHints,
@@ -18,6 +19,13 @@ from app.models import (
     Verdict,
     utcnow,
 )
+
+MAX_CODE_BYTES = 64 * 1024  # a draft, a Run, a Submit, an interview answer
+
+
+def check_code_size(code: str) -> None:
+    if len(code.encode()) > MAX_CODE_BYTES:
+        raise PayloadTooLarge(f"code is limited to {MAX_CODE_BYTES // 1024} KiB")
 
 
 @dataclass
@@ -67,6 +75,39 @@ def get_problem(db: Session, *, slug: str) -> Problem:
     return problem
 
 
+@dataclass(frozen=True)
+class Question:
+    """A question's row (what the database knows: id, version, status) and its folder's spec."""
+
+    row: Problem
+    spec: ProblemSpec
+
+
+def find(db: Session, catalog: Catalog, *, slug: str) -> Question:
+    row = get_problem(db, slug=slug)
+    # The version the last sync wrote; after a sync by another process this reloads the folders.
+    spec = catalog.at_version(slug, row.version) or catalog.get(slug)
+    if spec is None:
+        raise NotFound(f"No question {slug!r}.")
+    return Question(row, spec)
+
+
+def save_draft(db: Session, *, user_id: int, problem_id: int, code: str) -> Draft:
+    check_code_size(code)
+    draft = db.get(Draft, {"user_id": user_id, "problem_id": problem_id})
+    if draft is None:
+        draft = Draft(user_id=user_id, problem_id=problem_id, code=code)
+        db.add(draft)
+    draft.code, draft.updated_at = code, utcnow()
+    db.flush()
+    return draft
+
+
+def get_draft(db: Session, *, user_id: int, problem_id: int) -> str | None:
+    draft = db.get(Draft, {"user_id": user_id, "problem_id": problem_id})
+    return draft.code if draft else None
+
+
 def revealed_hints(db: Session, *, user: User | None, problem: Problem) -> int:
     if user is None:
         return 0
@@ -93,7 +134,14 @@ def statuses_for(db: Session, *, user: User | None) -> dict[int, Progress]:
     return {pid: status for pid, status in db.execute(stmt)}
 
 
-def acceptance(db: Session) -> dict[int, tuple[int, int]]:
+def status_of(db: Session, *, user: User | None, problem: Problem) -> Progress:
+    if user is None:
+        return Progress.todo
+    row = db.get(UserProblemStatus, {"user_id": user.id, "problem_id": problem.id})
+    return row.status if row else Progress.todo
+
+
+def acceptance(db: Session, *, problem_id: int | None = None) -> dict[int, tuple[int, int]]:
     """problem id -> (accepted, graded) over every user's submits (Run does not count)."""
     accepted = func.sum(case((Submission.verdict == Verdict.accepted, 1), else_=0))
     stmt = (
@@ -102,6 +150,8 @@ def acceptance(db: Session) -> dict[int, tuple[int, int]]:
         .where(Submission.verdict != Verdict.internal_error)
         .group_by(Submission.problem_id)
     )
+    if problem_id is not None:
+        stmt = stmt.where(Submission.problem_id == problem_id)
     return {pid: (int(ok or 0), int(n)) for pid, ok, n in db.execute(stmt)}
 
 

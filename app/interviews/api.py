@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from app.api_errors import ERROR_RESPONSES
 from app.catalog import service as catalog
-from app.catalog.loader import cached_catalog
 from app.db import RowId, SessionDep, after_commit
 from app.errors import Conflict, Forbidden
 from app.interviews import service
+from app.judge.spec import cached_catalog
 from app.markdown import to_html
 from app.models import Interview, InterviewState, Submission, User, utcnow
 from app.submissions import service as submissions

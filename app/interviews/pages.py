@@ -7,14 +7,15 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from app.catalog import service as catalog
-from app.catalog.loader import cached_catalog
+from app.csrf import verify_csrf
 from app.db import RowId, SessionDep
 from app.errors import AppError, Conflict
 from app.interviews import service
+from app.judge.spec import cached_catalog
 from app.markdown import to_html
 from app.models import Interview, Submission
 from app.users.deps import CurrentUser, OptionalUser
-from app.web import render, verify_csrf
+from app.web import render
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 

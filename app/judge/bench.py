@@ -18,11 +18,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from app.catalog.loader import ProblemSpec
 from app.config import ROOT, Settings
 from app.judge.grader import judge, judge_isolated
 from app.judge.local import execute
 from app.judge.problem import graded_problem
+from app.judge.spec import ProblemSpec
 from app.judge.verdicts import GradeResult
 from app.models import Verdict
 from app.sandbox import Limits, Sandbox

@@ -12,10 +12,10 @@ from typing import Any
 
 import requests
 
-from app.catalog.loader import ProblemSpec
 from app.judge.casekit import Case, Outputs, compare, first_mismatch
 from app.judge.isolation import JudgePool, default_pool
 from app.judge.problem import GradedProblem, graded_problem
+from app.judge.spec import ProblemSpec
 from app.judge.verdicts import CaseReport, GradeResult, preview
 from app.models import Verdict
 from app.sandbox import CaseRun, Limits, Sandbox, SandboxResult, SandboxUnavailable

@@ -100,9 +100,9 @@ _problems: dict[tuple[str, str], Any] = {}
 
 def _judge_request(request: dict[str, Any]) -> tuple[bytes, bool]:
     """One verdict as JSON, and whether this process is still fit for the next request."""
-    from app.catalog.loader import load_problem
     from app.judge.grader import judge
     from app.judge.problem import graded_problem
+    from app.judge.spec import load_problem
 
     key = (request["path"], request["version"])
     if key not in _problems:

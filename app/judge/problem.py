@@ -8,9 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
-from app.catalog.loader import ProblemSpec
 from app.judge import casekit
 from app.judge.casekit import Case, Outputs
+from app.judge.spec import CatalogError, ProblemSpec, load_problem
 
 # What the sandbox runner calls: cases.py followed by this line (cases.py imports casekit itself).
 PROGRAM_TRAILER = "\n\nimport casekit as _casekit\nrun_case = _casekit.case_runner(CASES)\n"
@@ -49,9 +49,9 @@ class GradedProblem:
 
 @lru_cache(maxsize=64)
 def _load(path: Path, version: str, slug: str) -> GradedProblem:
-    from app.catalog.loader import load_problem
-
     spec = load_problem(path)
+    if spec.version != version:  # edited on disk since the catalog read it
+        raise CatalogError(f"{slug}: the folder changed since version {version[:12]} was loaded")
     tag = f"{slug.replace('-', '_')}_{version[:12]}"
     cases_module = load_module(f"dli_cases_{tag}", path / "cases.py")
     cases = list(cases_module.CASES)

@@ -8,7 +8,7 @@ patches that name the cases catching them.
 
 from pathlib import Path
 
-from app.catalog.loader import SLUG_RE, TABLE_TITLES, load_catalog
+from app.judge.spec import SLUG_RE, TABLE_TITLES, load_catalog
 
 PROBLEM_TOML = """title = "{title}"
 table = "{table}"

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.catalog.loader import ProblemSpec
 from app.judge.casekit import Case, compare
 from app.judge.grader import grade
 from app.judge.patches import PatchError, load_mutants
 from app.judge.problem import graded_problem
+from app.judge.spec import ProblemSpec
 from app.models import Verdict
 from app.sandbox import Sandbox
 
@@ -172,7 +172,7 @@ def validate_problem(
 
 def catalog_problems(specs: list[ProblemSpec]) -> list[str]:
     """What is wrong across folders: the same `order` twice in a table, an unknown category."""
-    from app.catalog.loader import CATEGORIES
+    from app.judge.spec import CATEGORIES
 
     out = []
     seen: dict[tuple[str, int], str] = {}

@@ -30,7 +30,7 @@ def create_submission(
 ) -> Accepted:
     """Queue code for grading. Poll `GET /submissions/{id}?wait=N` for the verdict."""
     settings = request.app.state.settings
-    problem = catalog.get_problem(db, slug=body.problem)
+    problem = catalog.get_problem(db, slug=body.problem)  # the version the last sync wrote
     service.check_pending(db, user_id=user.id, limit=settings.max_pending_per_user)
     service.check_rate(db, user_id=user.id, per_minute=settings.submissions_per_minute)
     submission = service.create_submission(

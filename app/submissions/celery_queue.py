@@ -5,18 +5,18 @@ to another worker after the visibility timeout. That worker re-claims the submis
 `running`); recording a verdict is idempotent, so the user's status counts it once.
 """
 
+import functools
 import logging
 import threading
 import time
 
 from celery import Celery, Task
 from celery.signals import worker_ready, worker_shutdown
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.submissions import service
-from app.submissions.queue import SandboxHolder, grade_next, grade_submission
+from app.submissions.worker import Worker
 
 log = logging.getLogger("dli.worker")
 TASK = "dli.grade"
@@ -37,33 +37,27 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
-celery_app = make_celery(get_settings())
-
-
 class _WorkerState:
-    """Per worker process: one database engine and one sandbox pool, made on first use."""
+    """Per worker process: one database engine, catalog and sandbox pool, made on first use."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.sessions: sessionmaker[Session] | None = None
-        self.holder: SandboxHolder | None = None
+        self.worker: Worker | None = None
 
-    def get(self) -> tuple[sessionmaker[Session], SandboxHolder]:
+    def get(self) -> Worker:
         with self._lock:
-            if self.sessions is None or self.holder is None:
+            if self.worker is None:
                 settings = get_settings()
                 engine = make_engine(
                     settings.database_url, lock_timeout_s=settings.database_lock_timeout_s
                 )
-                self.sessions = make_sessionmaker(engine)
-                self.holder = SandboxHolder(settings)
-            return self.sessions, self.holder
+                self.worker = Worker(settings, make_sessionmaker(engine))
+            return self.worker
 
 
 _state = _WorkerState()
 
 
-@celery_app.task(name=TASK, bind=True)
 def grade_task(self: Task, submission_id: int) -> None:
     """Grade fairly across users until this task's own submission has been claimed.
 
@@ -71,12 +65,12 @@ def grade_task(self: Task, submission_id: int) -> None:
     who has waited longest (service.claim_next), so a burst from one user cannot starve another.
     A redelivered task (its worker died mid-job, the job still `running`) reclaims its own job.
     """
-    sessions, holder = _state.get()
+    worker = _state.get()
     if (self.request.delivery_info or {}).get("redelivered"):
-        grade_submission(sessions, holder, submission_id, reclaim=True)
+        worker.grade_submission(submission_id, reclaim=True)
         return
     while True:
-        job = grade_next(sessions, holder)
+        job = worker.grade_next()
         if job is None or job.id == submission_id:
             return
 
@@ -88,41 +82,50 @@ def _sweep() -> None:
     """Grade jobs that no message will bring: sent while Redis was down, lost when it restarted
     without persistence, or claimed by a worker that died (its lease ran out). The claim is a
     compare-and-set, so a job whose message does arrive is still graded once."""
-    sessions, holder = _state.get()
+    worker = _state.get()
+    older_than_s = worker.settings.job_lease_s / 3
     while True:
         time.sleep(SWEEP_EVERY_S)
         try:
-            with sessions() as db:
-                stale = service.has_stale_jobs(db, older_than_s=holder.settings.job_lease_s / 3)
+            with worker.sessions() as db:
+                stale = service.has_stale_jobs(db, older_than_s=older_than_s)
             while stale:
-                job = grade_next(sessions, holder)
-                with sessions() as db:
+                job = worker.grade_next()
+                with worker.sessions() as db:
                     stale = job is not None and service.has_stale_jobs(
-                        db, older_than_s=holder.settings.job_lease_s / 3
+                        db, older_than_s=older_than_s
                     )
         except Exception:
             log.exception("the sweep for forgotten jobs failed; it runs again")
 
 
-@worker_ready.connect
 def _requeue_waiting(**_: object) -> None:
     # A submission whose job never reached Redis (the broker was down) is still queued: send it.
-    sessions, _holder = _state.get()
-    with sessions() as db:
+    worker = _state.get()
+    with worker.sessions() as db:
         waiting = service.queued_ids(db)
     for submission_id in waiting:
-        grade_task.delay(submission_id)
+        worker_app().send_task(TASK, args=[submission_id])
     if waiting:
         log.info("re-sent %d queued submissions", len(waiting))
     threading.Thread(target=_sweep, name="dli-sweep", daemon=True).start()
 
 
-@worker_shutdown.connect
 def _close_sandboxes(**_: object) -> None:
     # The warm pool's containers are this process's: left behind, nothing would remove them (the
     # next worker may run under another host name, as in a new container).
-    if _state.holder is not None:
-        _state.holder.close()
+    if _state.worker is not None:
+        _state.worker.close()
+
+
+@functools.cache
+def worker_app() -> Celery:
+    """The worker's Celery app, built on first use (importing this module connects to nothing)."""
+    app = make_celery(get_settings())
+    app.task(name=TASK, bind=True)(grade_task)
+    worker_ready.connect(_requeue_waiting, weak=False)
+    worker_shutdown.connect(_close_sandboxes, weak=False)
+    return app
 
 
 class CeleryQueue:
@@ -153,6 +156,6 @@ def run_worker(settings: Settings) -> None:
         from prometheus_client import start_http_server
 
         start_http_server(settings.worker_metrics_port)  # this worker's verdict counters
-    celery_app.worker_main(
+    worker_app().worker_main(
         ["worker", "--loglevel=INFO", "--pool=threads", f"--concurrency={settings.workers}"]
     )

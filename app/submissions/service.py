@@ -8,11 +8,11 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app import ratelimit
-from app.errors import Invalid, PayloadTooLarge, RateLimited
+from app.catalog.service import check_code_size
+from app.errors import Invalid, RateLimited
 from app.judge.verdicts import GradeResult
 from app.models import (
     CaseResult,
-    Draft,
     Progress,
     QueueTurn,
     Submission,
@@ -60,17 +60,13 @@ def apply_to_status(db: Session, *, submission: Submission) -> UserProblemStatus
     return status
 
 
-MAX_CODE_BYTES = 64 * 1024
-
-
 def create_submission(
     db: Session, *, user_id: int, problem_id: int, problem_version: str, code: str, mode: str
 ) -> Submission:
     """A queued submission row; written (and committed by the caller) before anything is enqueued."""
     if mode not in ("run", "submit"):
         raise Invalid("mode is 'run' or 'submit'")
-    if len(code.encode()) > MAX_CODE_BYTES:
-        raise PayloadTooLarge(f"code is limited to {MAX_CODE_BYTES // 1024} KiB")
+    check_code_size(code)
     submission = Submission(
         user_id=user_id,
         problem_id=problem_id,
@@ -288,23 +284,6 @@ def list_own(
     if before_id is not None:
         stmt = stmt.where(Submission.id < before_id)
     return list(db.scalars(stmt.order_by(Submission.id.desc()).limit(limit)))
-
-
-def save_draft(db: Session, *, user_id: int, problem_id: int, code: str) -> Draft:
-    if len(code.encode()) > MAX_CODE_BYTES:
-        raise PayloadTooLarge(f"code is limited to {MAX_CODE_BYTES // 1024} KiB")
-    draft = db.get(Draft, {"user_id": user_id, "problem_id": problem_id})
-    if draft is None:
-        draft = Draft(user_id=user_id, problem_id=problem_id, code=code)
-        db.add(draft)
-    draft.code, draft.updated_at = code, utcnow()
-    db.flush()
-    return draft
-
-
-def get_draft(db: Session, *, user_id: int, problem_id: int) -> str | None:
-    draft = db.get(Draft, {"user_id": user_id, "problem_id": problem_id})
-    return draft.code if draft else None
 
 
 def queued_ids(db: Session) -> list[int]:

@@ -8,14 +8,19 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app import ratelimit
+from app.csrf import verify_csrf
 from app.db import RowId, SessionDep
 from app.errors import AppError, RateLimited
 from app.models import User
 from app.users import service
-from app.users.deps import CurrentUser, OptionalUser
-from app.web import render, verify_csrf
+from app.users.deps import CurrentUser, optional_user
+from app.web import render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+# Every page shows who is signed in: the router looks the user up once (routes that need them
+# declare CurrentUser or OptionalUser and get the same, cached answer).
+router = APIRouter(
+    dependencies=[Depends(verify_csrf), Depends(optional_user)], include_in_schema=False
+)
 FormStr = Annotated[str, Form()]
 
 # Failed sign-ins counted per account and per client address over a sliding window.
@@ -76,7 +81,7 @@ def _record_login_failure(request: Request, keys: Mapping[str, int]) -> None:
 
 
 @router.get("/register")
-def register_form(request: Request, user: OptionalUser, next: str | None = None) -> Response:
+def register_form(request: Request, next: str | None = None) -> Response:
     ctx = {"error": None, "username": "", "next": _safe_next(next)}
     return render(request, "register.html", ctx)
 
@@ -87,7 +92,6 @@ def register(
     db: SessionDep,
     username: FormStr,
     password: FormStr,
-    user: OptionalUser,
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     try:
@@ -109,7 +113,7 @@ def register(
 
 
 @router.get("/login")
-def login_form(request: Request, user: OptionalUser, next: str | None = None) -> Response:
+def login_form(request: Request, next: str | None = None) -> Response:
     ctx = {"error": None, "username": "", "next": _safe_next(next)}
     return render(request, "login.html", ctx)
 
@@ -120,7 +124,6 @@ def login(
     db: SessionDep,
     username: FormStr,
     password: FormStr,
-    user: OptionalUser,
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     name = username.strip()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog.loader import CatalogError, load_catalog, load_problem
+from app.judge.spec import CatalogError, load_catalog, load_problem
 from tests.conftest import problems_dir
 
 

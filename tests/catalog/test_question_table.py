@@ -134,7 +134,7 @@ def test_guides_are_linked_from_the_table(client: TestClient) -> None:
 
 def test_the_table_follows_the_folders_order(client: TestClient) -> None:
     """Each table lists its questions by their `order` in problem.toml, every one of them once."""
-    from app.catalog.loader import load_catalog
+    from app.judge.spec import load_catalog
     from app.judge.validate import catalog_problems
 
     specs = load_catalog(problems_dir())

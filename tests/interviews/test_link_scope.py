@@ -166,7 +166,7 @@ def test_a_notes_save_that_cannot_commit_is_an_error_the_client_sees(
     """Before, a save answered 200 while its commit failed ("database is locked") and was lost."""
     app = create_app(settings.model_copy(update={"database_lock_timeout_s": 0.5}))
     from app.catalog import service as catalog
-    from app.catalog.loader import load_catalog
+    from app.judge.spec import load_catalog
 
     with app.state.sessionmaker() as setup:
         catalog.sync(setup, specs=load_catalog(settings.problems_dir))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog.loader import load_problem
+from app.judge.spec import load_problem
 from app.judge.grader import compile_check, grade, judge
 from app.judge.local import InProcessSandbox, execute
 from app.judge.patches import load_mutants

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.catalog.loader import load_problem
+from app.judge.spec import load_problem
 from app.judge.grader import grade, judge_isolated
 from app.judge.isolation import JudgePool
 from app.judge.local import InProcessSandbox, encode, execute

@@ -3,7 +3,7 @@ accepted, starter and every mutant rejected (by the case its docstring names).""
 
 import pytest
 
-from app.catalog.loader import load_catalog
+from app.judge.spec import load_catalog
 from app.judge.validate import validate_problem
 from app.sandbox import Sandbox
 from tests.conftest import problems_dir

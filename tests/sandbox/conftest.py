@@ -6,8 +6,8 @@ from collections.abc import Iterator
 import docker
 import pytest
 
-from app.catalog.loader import Limits as ProblemLimits
-from app.catalog.loader import ProblemSpec, load_problem
+from app.judge.spec import Limits as ProblemLimits
+from app.judge.spec import ProblemSpec, load_problem
 from app.config import ROOT, Settings
 from app.judge.grader import grade
 from app.judge.verdicts import GradeResult

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from app.catalog.loader import ProblemSpec
+from app.judge.spec import ProblemSpec
 from app.config import Settings
 from app.judge.grader import grade
 from app.judge.verdicts import GradeResult

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.catalog.loader import Limits, load_problem
+from app.judge.spec import Limits, load_problem
 from app.judge.grader import grade
 from app.models import Verdict
 from app.sandbox import Sandbox

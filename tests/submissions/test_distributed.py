@@ -120,7 +120,7 @@ def test_burst_survives_a_killed_worker_and_a_redis_restart(
     try:
         with Session(engine) as db:
             from app.catalog import service as catalog
-            from app.catalog.loader import load_catalog
+            from app.judge.spec import load_catalog
 
             catalog.sync(db, specs=load_catalog(settings.problems_dir))
             user = users.create_user(db, username="burst", password="long enough pw")

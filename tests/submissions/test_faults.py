@@ -191,7 +191,7 @@ def test_a_docker_engine_restart_mid_grading_loses_and_blames_nothing(
 
 
 def grade_reference(sandbox: Sandbox) -> str:
-    from app.catalog.loader import load_problem
+    from app.judge.spec import load_problem
     from app.judge.grader import grade
 
     spec = load_problem(problems_dir() / "softmax-cross-entropy")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from app.catalog.loader import load_problem
+from app.judge.spec import load_problem
 from app.config import ROOT
 from app.judge.problem import graded_problem
 from app.migrate import upgrade

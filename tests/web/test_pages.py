@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
-from app.catalog.loader import load_catalog
+from app.judge.spec import load_catalog
 from app.config import ROOT
 from app.models import Role
 from tests.web.people import (

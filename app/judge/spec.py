@@ -1,7 +1,9 @@
-"""Read `problems/<slug>/` folders (format in shared/GUIDE.md) into validated specs."""
+"""Read `problems/<slug>/` folders (format in shared/GUIDE.md) into validated specs, and hold them."""
 
 import hashlib
 import re
+import threading
+import time
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -117,7 +119,62 @@ def load_catalog(problems_dir: Path) -> list[ProblemSpec]:
     return specs
 
 
+class Catalog:
+    """Every problem folder, loaded once on first use and reloaded when a sync changed a version.
+
+    The database's `problems.version` is what a sync wrote; a process that finds another version on
+    a row (a `dli problems sync` since it loaded) reloads the folders, at most once per
+    `RELOAD_INTERVAL` seconds so a folder edited without a sync costs one reload, not one per request.
+    """
+
+    RELOAD_INTERVAL = 2.0
+
+    def __init__(self, problems_dir: Path) -> None:
+        self.problems_dir = problems_dir
+        self._specs: dict[str, ProblemSpec] | None = None
+        self._loaded_at = 0.0
+        self._lock = threading.RLock()
+
+    def _current(self) -> dict[str, ProblemSpec]:
+        specs = self._specs
+        if specs is None:
+            with self._lock:
+                if self._specs is None:
+                    self._load()
+                specs = self._specs
+        assert specs is not None
+        return specs
+
+    def _load(self) -> None:
+        self._specs = {spec.slug: spec for spec in load_catalog(self.problems_dir)}
+        self._loaded_at = time.monotonic()
+
+    def reload(self) -> None:
+        with self._lock:
+            self._load()
+
+    def specs(self) -> list[ProblemSpec]:
+        """In table order."""
+        return list(self._current().values())
+
+    def get(self, slug: str) -> ProblemSpec | None:
+        return self._current().get(slug)
+
+    def at_version(self, slug: str, version: str) -> ProblemSpec | None:
+        """The spec of `slug` at `version`, reloading the folders if they were synced since; None
+        when the folder on disk is not (or no longer) that version."""
+        spec = self._current().get(slug)
+        if spec is None or spec.version != version:
+            with self._lock:
+                spec = self._current().get(slug)
+                stale = spec is None or spec.version != version
+                if stale and time.monotonic() - self._loaded_at >= self.RELOAD_INTERVAL:
+                    self._load()
+                    spec = self._current().get(slug)
+        return spec if spec is not None and spec.version == version else None
+
+
 @lru_cache(maxsize=4)
 def cached_catalog(problems_dir: Path) -> dict[str, ProblemSpec]:
-    """The catalog as loaded at first use; a restart (or `dli problems sync`) picks up edits."""
+    """Being replaced by Catalog."""
     return {spec.slug: spec for spec in load_catalog(problems_dir)}
