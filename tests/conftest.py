@@ -17,9 +17,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
 from app.catalog import service as catalog_service
-from app.judge.spec import load_catalog
 from app.config import ROOT, Settings
 from app.db import make_engine, make_sessionmaker
+from app.judge.spec import load_catalog
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import Base

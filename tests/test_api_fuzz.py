@@ -9,8 +9,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from app.catalog import service as catalog
-from app.judge.spec import load_catalog
 from app.config import ROOT, Settings
+from app.judge.spec import load_catalog
 from app.main import create_app
 from app.migrate import upgrade
 from app.users import service as users

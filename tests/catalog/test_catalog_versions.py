@@ -41,7 +41,11 @@ def _edit_statement(problems: Path, text: str) -> None:
 
 
 def test_a_running_server_picks_up_a_sync_by_another_process(
-    app: FastAPI, settings: Settings, engine: Engine, problems: Path, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI,
+    settings: Settings,
+    engine: Engine,
+    problems: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(Catalog, "RELOAD_INTERVAL", 0.0)
     _sync(engine, problems)
@@ -57,7 +61,11 @@ def test_a_running_server_picks_up_a_sync_by_another_process(
 
 
 def test_a_job_is_graded_against_the_version_submitted_or_says_why_not(
-    app: FastAPI, settings: Settings, engine: Engine, problems: Path, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI,
+    settings: Settings,
+    engine: Engine,
+    problems: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(Catalog, "RELOAD_INTERVAL", 0.0)
     _sync(engine, problems)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from app.judge.spec import load_catalog
 from app.config import ROOT
 from app.judge.mutate import mutants
 from app.judge.patches import PatchError, apply_changes, load_mutant
+from app.judge.spec import load_catalog
 from app.judge.validate import catalog_problems
 
 

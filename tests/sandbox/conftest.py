@@ -6,10 +6,10 @@ from collections.abc import Iterator
 import docker
 import pytest
 
-from app.judge.spec import Limits as ProblemLimits
-from app.judge.spec import ProblemSpec, load_problem
 from app.config import ROOT, Settings
 from app.judge.grader import grade
+from app.judge.spec import Limits as ProblemLimits
+from app.judge.spec import ProblemSpec, load_problem
 from app.judge.verdicts import GradeResult
 from app.sandbox import Sandbox
 from tests.conftest import require_or_skip

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from app.judge.spec import ProblemSpec
 from app.config import Settings
 from app.judge.grader import grade
+from app.judge.spec import ProblemSpec
 from app.judge.verdicts import GradeResult
 from app.models import Verdict
 from app.sandbox import Sandbox

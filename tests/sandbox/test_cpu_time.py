@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.judge.spec import Limits, load_problem
 from app.judge.grader import grade
+from app.judge.spec import Limits, load_problem
 from app.models import Verdict
 from app.sandbox import Sandbox
 from app.sandbox.image import image_tag

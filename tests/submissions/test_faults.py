@@ -191,8 +191,8 @@ def test_a_docker_engine_restart_mid_grading_loses_and_blames_nothing(
 
 
 def grade_reference(sandbox: Sandbox) -> str:
-    from app.judge.spec import load_problem
     from app.judge.grader import grade
+    from app.judge.spec import load_problem
 
     spec = load_problem(problems_dir() / "softmax-cross-entropy")
     return grade(spec, REFERENCE, mode="run", sandbox=sandbox).verdict.value

@@ -5,9 +5,9 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from app.judge.spec import load_catalog
 from app.config import ROOT
 from app.db import make_engine, make_sessionmaker
+from app.judge.spec import load_catalog
 from app.models import Problem, Progress, RevealedHints, Role, UserProblemStatus
 from app.users import service as users
 

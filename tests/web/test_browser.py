@@ -6,9 +6,9 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from app.judge.spec import load_problem
 from app.config import ROOT
 from app.judge.problem import graded_problem
+from app.judge.spec import load_problem
 from app.migrate import upgrade
 from tests.web.conftest import running_server
 from tests.web.people import REFERENCE, WRONG, register, type_code, visible_editors

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
-from app.judge.spec import load_catalog
 from app.config import ROOT
+from app.judge.spec import load_catalog
 from app.models import Role
 from tests.web.people import (
     WRONG,
