@@ -18,7 +18,7 @@ _md = (
 def to_html(source: str) -> str:
     # Code blocks and display math scroll sideways on narrow screens: keyboard users must be able
     # to reach them.
-    html = _md.render(source)
+    html = str(_md.render(source))
     return html.replace("<pre>", '<pre tabindex="0">').replace(
         '<div class="math block">', '<div class="math block" tabindex="0">'
     )

@@ -4,7 +4,7 @@ import asyncio
 import logging
 import os
 import re
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -27,8 +27,8 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
 
     _header_deadline: asyncio.TimerHandle | None = None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(cast(asyncio.Transport, transport))  # a TCP connection's
         self._arm_header_deadline()
 
     def on_message_begin(self) -> None:

@@ -11,8 +11,8 @@ from fastapi.templating import Jinja2Templates
 from app import csrf
 from app.assets import asset_url
 from app.config import ROOT
+from app.judge.kinds import Verdict
 from app.judge.verdicts import VERDICT_WORDS
-from app.models import Verdict
 
 templates = Jinja2Templates(directory=str(ROOT / "app" / "templates"))
 

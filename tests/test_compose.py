@@ -13,8 +13,8 @@ import docker
 import httpx
 import yaml
 
+from app.bench_load import GOOD
 from app.config import ROOT, get_settings
-from app.judge.bench_load import GOOD
 from app.sandbox.container import LABEL
 from app.sandbox.image import build_debian_base, build_image
 from tests.conftest import require_or_skip

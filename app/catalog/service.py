@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, PayloadTooLarge
+from app.judge.kinds import Mode, Verdict
 from app.judge.spec import TABLE_TITLES, Catalog, ProblemSpec
 from app.models import (
     Draft,
@@ -16,7 +17,6 @@ from app.models import (
     SubmissionStatus,
     User,
     UserProblemStatus,
-    Verdict,
     utcnow,
 )
 
@@ -146,7 +146,7 @@ def acceptance(db: Session, *, problem_id: int | None = None) -> dict[int, tuple
     accepted = func.sum(case((Submission.verdict == Verdict.accepted, 1), else_=0))
     stmt = (
         select(Submission.problem_id, accepted, func.count())
-        .where(Submission.mode == "submit", Submission.status == SubmissionStatus.done)
+        .where(Submission.mode == Mode.submit, Submission.status == SubmissionStatus.done)
         .where(Submission.verdict != Verdict.internal_error)
         .group_by(Submission.problem_id)
     )

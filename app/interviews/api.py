@@ -14,6 +14,7 @@ from app.catalog import service as catalog
 from app.db import RowId, SessionDep, after_commit
 from app.errors import Conflict, Forbidden
 from app.interviews import service
+from app.judge.kinds import Mode
 from app.judge.spec import cached_catalog
 from app.markdown import to_html
 from app.models import Interview, InterviewState, Submission, User, utcnow
@@ -432,7 +433,7 @@ def candidate_submit(
         problem_id=problem.id,
         problem_version=problem.version,
         code=body.code,
-        mode=body.mode,
+        mode=Mode(body.mode),
     )
     submission.interview_id = interview.id
     service.save_code(db, interview=interview, position=body.position, code=body.code)

@@ -19,12 +19,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from app.config import ROOT, Settings
-from app.judge.grader import judge, judge_isolated
+from app.judge.grader import judge_isolated
+from app.judge.judging import judge
+from app.judge.kinds import Mode, Verdict
 from app.judge.local import execute
 from app.judge.problem import graded_problem
 from app.judge.spec import ProblemSpec
 from app.judge.verdicts import GradeResult
-from app.models import Verdict
 from app.sandbox import Limits, Sandbox
 from app.sandbox.container import RawRun
 from app.sandbox.protocol import FrameSplitter, encode_job, max_frames
@@ -82,7 +83,7 @@ def bench_sandbox(
 ) -> dict[str, float]:
     """Latency and throughput of each path, each runtime's containers side by side."""
     problem = graded_problem(spec)
-    names = [c.name for c in problem.selected("submit")]
+    names = [c.name for c in problem.selected(Mode.submit)]
     limits = Limits(spec.meta.limits.cpu_seconds, spec.meta.limits.memory_mb)
     sandboxes, boxes = {}, {}
     for runtime in runtimes:
@@ -102,7 +103,7 @@ def bench_sandbox(
 
         def through(runner: Runner) -> GradeResult:
             raw = runner(solution, problem.program, names, limits)
-            return judge_isolated(problem, "submit", raw, limits)
+            return judge_isolated(problem, Mode.submit, raw, limits)
 
         def wait_for_warm_pools() -> None:
             deadline = time.monotonic() + 60
@@ -117,7 +118,7 @@ def bench_sandbox(
             paths[f"cold{suffix}"] = functools.partial(through, box.run_cold)
             paths[f"box{suffix}"] = functools.partial(through, boxes[runtime].run)
         paths["bare"] = lambda: through(run_bare)
-        paths["inproc"] = lambda: judge(problem, "submit", execute(problem, solution, names))
+        paths["inproc"] = lambda: judge(problem, Mode.submit, execute(problem, solution, names))
         out(f"latency: {rounds} sequential submissions of {spec.slug} ({len(names)} cases) each")
         out(f"{'path':12} {'p50 ms':>9} {'p95 ms':>9}")
         for path, grade_once in paths.items():

@@ -7,6 +7,8 @@ A `cases.py` defines `CASES`, a list of `Case`. Each case builds its inputs from
 calls the solution module through `call`, and returns named outputs. The host compares the candidate's
 outputs with the reference's (allclose with per-output tolerances) or runs the case's own `check`.
 Outputs whose names start with `_` are diagnostics: never compared, only used to explain a failure.
+
+Over 300 lines because it must stay a single file: the sandbox image copies exactly this file.
 """
 
 from __future__ import annotations
@@ -109,7 +111,9 @@ def distinct(rng: np.random.Generator, *shape: int, gap: float = 1e-2) -> np.nda
     """Random values with no ties closer than `gap` (max-pooling, argmax and sorting stay stable)."""
     n = int(np.prod(shape))
     values = np.arange(n) * gap + rng.uniform(0, gap / 4, size=n)
-    return rng.permutation(values).reshape(shape) - values.mean()
+    shuffled: np.ndarray = rng.permutation(values).reshape(shape)
+    shuffled -= values.mean()
+    return shuffled
 
 
 def huge(rng: np.random.Generator, *shape: int, magnitude: float = 1e4) -> np.ndarray:
@@ -194,7 +198,8 @@ def numeric_gradient(
 def relative_error(a: Any, b: Any, floor: float = 1e-8) -> np.ndarray:
     """|a - b| / max(|a| + |b|, floor): scale-free, and sane when both are near zero."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)
+    error: np.ndarray = np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)
+    return error
 
 
 MAX_FD_POINTS = 1024  # sampled entries a finite-difference diagnostic may name

@@ -19,7 +19,8 @@ import types
 from dataclasses import dataclass
 
 from app.judge.casekit import Case
-from app.judge.grader import judge_case
+from app.judge.judging import judge_case
+from app.judge.kinds import Mode
 from app.judge.problem import GradedProblem
 from app.sandbox import CaseRun
 
@@ -89,7 +90,7 @@ def grade_forked(
     problem: GradedProblem,
     source: str,
     *,
-    mode: str = "submit",
+    mode: Mode = Mode.submit,
     stop_early: bool = False,
     cases: list[Case] | None = None,
 ) -> Outcome:

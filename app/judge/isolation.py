@@ -16,6 +16,9 @@ matters and starts in about half a second.
 
 Messages are an 8-byte big-endian length and a body: pickle from the server (trusted) to the judge,
 JSON from the judge back (never unpickled by the server).
+
+Over 300 lines because the judge process's limits, its request loop and the host's pool that
+restarts it are one protocol; both sides of it are kept together so they change together.
 """
 
 import contextlib
@@ -38,8 +41,8 @@ from typing import Any, BinaryIO
 
 from app.config import ROOT
 from app.judge.casekit import Outputs
+from app.judge.kinds import Verdict
 from app.judge.verdicts import GradeResult
-from app.models import Verdict
 from app.sandbox import Limits, interpret
 from app.sandbox.container import RawRun
 
@@ -100,7 +103,7 @@ _problems: dict[tuple[str, str], Any] = {}
 
 def _judge_request(request: dict[str, Any]) -> tuple[bytes, bool]:
     """One verdict as JSON, and whether this process is still fit for the next request."""
-    from app.judge.grader import judge
+    from app.judge.judging import judge
     from app.judge.problem import graded_problem
     from app.judge.spec import load_problem
 

@@ -10,6 +10,7 @@ from types import ModuleType
 
 from app.judge import casekit
 from app.judge.casekit import Case, Outputs
+from app.judge.kinds import Mode
 from app.judge.spec import CatalogError, ProblemSpec, load_problem
 
 # What the sandbox runner calls: cases.py followed by this line (cases.py imports casekit itself).
@@ -36,8 +37,8 @@ class GradedProblem:
     _expected: dict[str, Outputs] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def selected(self, mode: str) -> list[Case]:
-        return [c for c in self.cases if mode == "submit" or c.sample]
+    def selected(self, mode: Mode) -> list[Case]:
+        return [c for c in self.cases if mode == Mode.submit or c.sample]
 
     def expected(self, case: Case) -> Outputs:
         """The reference's outputs for a case, computed once per problem version."""

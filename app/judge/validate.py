@@ -19,10 +19,10 @@ import numpy as np
 
 from app.judge.casekit import Case, compare
 from app.judge.grader import grade
+from app.judge.kinds import Mode, Verdict
 from app.judge.patches import PatchError, load_mutants
 from app.judge.problem import graded_problem
 from app.judge.spec import ProblemSpec
-from app.models import Verdict
 from app.sandbox import Sandbox
 
 MIN_SAMPLES, MAX_SAMPLES, MIN_HIDDEN, MIN_MUTANTS = 2, 3, 8, 4
@@ -45,7 +45,7 @@ Grader = Callable[[str], tuple[Verdict, list[str], str]]  # source -> verdict, f
 
 def _sandbox_grader(spec: ProblemSpec, sandbox: Sandbox) -> Grader:
     def run(source: str) -> tuple[Verdict, list[str], str]:
-        result = grade(spec, source, mode="submit", sandbox=sandbox)
+        result = grade(spec, source, mode=Mode.submit, sandbox=sandbox)
         failed = [c.name for c in result.cases if not c.passed]
         note = result.detail or "; ".join(c.diagnostic for c in result.cases if not c.passed)
         return result.verdict, failed, note[:300]

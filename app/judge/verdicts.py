@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from app.models import Verdict
+from app.judge.kinds import Verdict
 
 VERDICT_WORDS = {
     Verdict.accepted: "Accepted",

@@ -4,6 +4,9 @@ In `container` mode (the default), `Sandbox.run` takes a pre-started container f
 runner has already imported NumPy), serves one job in it, and destroys it; a background thread keeps
 the pool full. In `box` mode it hands the job to a long-lived container's supervisor
 (app.sandbox.box), which runs it in a child of its own.
+
+Over 300 lines because the pool (its refill thread, the engine-restart handling and the public
+`Sandbox` facade over both modes) shares one lock and one set of counters.
 """
 
 import contextlib

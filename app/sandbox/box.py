@@ -5,6 +5,9 @@ A container serves jobs until it has served `sandbox_box_jobs` of them or lived
 `sandbox_box_minutes`, and is replaced at once after anything unusual: a job it could not clean up,
 a memory kill, a broken or silent channel. The README's threat model says what this mode protects
 against next to `container` mode.
+
+Over 300 lines because a box's whole life (start, hand a job to the supervisor, read its frames,
+clean up or replace the box) is one state machine; split across modules its invariants would be too.
 """
 
 import contextlib

@@ -1,4 +1,8 @@
-"""One hardened, single-use container: start it, send one job, read its frames, always remove it."""
+"""One hardened, single-use container: start it, send one job, read its frames, always remove it.
+
+Over 300 lines because the container's hardening, its start, its one job and its removal are
+one sequence whose every step depends on the one before; it reads best top to bottom in one place.
+"""
 
 import contextlib
 import os

@@ -1,19 +1,18 @@
 """API shapes for submissions."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from app.models import CaseResult, Submission, SubmissionStatus, Verdict
+from app.judge.kinds import Mode, Verdict
+from app.models import CaseResult, Submission, SubmissionStatus
 
 
 class SubmissionCreate(BaseModel):
     problem: str = Field(min_length=1, max_length=64, description="the problem's slug")
     code: str = Field(description="the whole Python source; at most 64 KiB")
-    mode: Literal["run", "submit"] = Field(
-        "submit", description="run: sample cases only; submit: every case"
-    )
+    mode: Mode = Field(Mode.submit, description="run: sample cases only; submit: every case")
 
 
 class Accepted(BaseModel):
@@ -46,7 +45,7 @@ class CaseOut(BaseModel):
 class SubmissionOut(BaseModel):
     id: int
     problem: str
-    mode: Literal["run", "submit"]
+    mode: Mode
     status: SubmissionStatus
     verdict: Verdict | None
     cases_passed: int | None
@@ -71,7 +70,7 @@ class SubmissionOut(BaseModel):
         return cls(
             id=sub.id,
             problem=slug,
-            mode="run" if sub.mode == "run" else "submit",
+            mode=sub.mode,
             status=sub.status,
             verdict=sub.verdict,
             cases_passed=sub.cases_passed,

@@ -4,12 +4,13 @@ import os
 import socket
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Update, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app import ratelimit
 from app.catalog.service import check_code_size
-from app.errors import Invalid, RateLimited
+from app.errors import RateLimited
+from app.judge.kinds import Mode, Verdict
 from app.judge.verdicts import GradeResult
 from app.models import (
     CaseResult,
@@ -18,10 +19,16 @@ from app.models import (
     Submission,
     SubmissionStatus,
     UserProblemStatus,
-    Verdict,
     utcnow,
 )
 from app.sandbox import pid_alive
+
+
+def _changed_rows(db: Session, statement: Update) -> int:
+    """How many rows an UPDATE changed (a compare-and-set succeeded when it is 1)."""
+    result = db.execute(statement)
+    assert isinstance(result, CursorResult)  # an UPDATE's result always has a cursor
+    return result.rowcount
 
 
 def _rank(sub: Submission) -> tuple[bool, int]:
@@ -35,7 +42,7 @@ def apply_to_status(db: Session, *, submission: Submission) -> UserProblemStatus
     The caller applies each submission once, in the transaction that marks it done.
     """
     if (
-        submission.mode != "submit"
+        submission.mode != Mode.submit
         or submission.status != SubmissionStatus.done
         or submission.verdict in (None, Verdict.internal_error)
     ):
@@ -61,11 +68,9 @@ def apply_to_status(db: Session, *, submission: Submission) -> UserProblemStatus
 
 
 def create_submission(
-    db: Session, *, user_id: int, problem_id: int, problem_version: str, code: str, mode: str
+    db: Session, *, user_id: int, problem_id: int, problem_version: str, code: str, mode: Mode
 ) -> Submission:
     """A queued submission row; written (and committed by the caller) before anything is enqueued."""
-    if mode not in ("run", "submit"):
-        raise Invalid("mode is 'run' or 'submit'")
     check_code_size(code)
     submission = Submission(
         user_id=user_id,
@@ -108,7 +113,8 @@ def claim(
     condition = _claimable(now)
     if reclaim:
         condition = or_(condition, Submission.status == SubmissionStatus.running)
-    moved = db.execute(
+    moved = _changed_rows(
+        db,
         update(Submission)
         .where(Submission.id == submission_id, condition)
         .values(
@@ -116,9 +122,9 @@ def claim(
             started_at=now,
             lease_until=now + timedelta(seconds=lease_s),
             claimed_by=worker_id(),
-        )
+        ),
     )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    if moved != 1:
         return None
     return db.get(Submission, submission_id, populate_existing=True)
 
@@ -191,7 +197,8 @@ def check_pending(db: Session, *, user_id: int, limit: int) -> None:
 
 def record_result(db: Session, *, submission_id: int, result: GradeResult) -> bool:
     """Store a verdict and fold it into the user's status, once: a second call changes nothing."""
-    finished = db.execute(
+    finished = _changed_rows(
+        db,
         update(Submission)
         .where(Submission.id == submission_id, Submission.status != SubmissionStatus.done)
         .values(
@@ -205,9 +212,9 @@ def record_result(db: Session, *, submission_id: int, result: GradeResult) -> bo
             detail=result.detail,
             time_s=result.seconds,
             finished_at=utcnow(),
-        )
+        ),
     )
-    if finished.rowcount != 1:  # type: ignore[attr-defined]
+    if finished != 1:
         return False
     db.add_all(
         CaseResult(

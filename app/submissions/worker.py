@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import ops
 from app.config import Settings
 from app.judge.grader import UNAVAILABLE, grade
+from app.judge.kinds import Verdict
 from app.judge.spec import Catalog, CatalogError
 from app.judge.verdicts import GradeResult
-from app.models import Problem, Submission, Verdict, utcnow
+from app.models import Problem, Submission, utcnow
 from app.sandbox import Sandbox, SandboxUnavailable
 from app.sandbox.container import engine_answers
 from app.submissions import service

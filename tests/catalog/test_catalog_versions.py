@@ -12,9 +12,10 @@ from sqlalchemy import Engine
 from app.catalog import service as catalog_service
 from app.config import ROOT, Settings
 from app.db import make_sessionmaker
+from app.judge.kinds import Verdict
 from app.judge.spec import Catalog, load_catalog
 from app.main import create_app
-from app.models import Submission, SubmissionStatus, Verdict
+from app.models import Submission, SubmissionStatus
 from app.submissions import service as submissions
 from app.submissions.worker import Worker
 from app.users import service as users

@@ -6,7 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Problem, Submission, SubmissionStatus, User, Verdict, utcnow
+from app.judge.kinds import Verdict
+from app.models import Problem, Submission, SubmissionStatus, User, utcnow
 from app.submissions.service import apply_to_status
 from tests.conftest import problems_dir, register
 

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from app.judge.grader import compile_check, grade, judge
+from app.judge.grader import compile_check, grade
+from app.judge.judging import judge
+from app.judge.kinds import Verdict
 from app.judge.local import InProcessSandbox, execute
 from app.judge.patches import load_mutants
 from app.judge.problem import graded_problem
 from app.judge.spec import load_problem
 from app.judge.verdicts import PREVIEW_BUDGET, CaseReport, GradeResult, preview
-from app.models import Verdict
 from app.sandbox import CaseRun, SandboxResult
 from tests.conftest import problems_dir
 

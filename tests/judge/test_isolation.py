@@ -7,10 +7,10 @@ import pytest
 
 from app.judge.grader import grade, judge_isolated
 from app.judge.isolation import JudgePool
+from app.judge.kinds import Verdict
 from app.judge.local import InProcessSandbox, encode, execute
 from app.judge.problem import graded_problem
 from app.judge.spec import load_problem
-from app.models import Verdict
 from app.sandbox import CaseRun, Limits
 from tests.conftest import problems_dir
 

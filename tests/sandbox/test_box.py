@@ -15,9 +15,9 @@ import pytest
 
 from app.config import Settings
 from app.judge.grader import grade
+from app.judge.kinds import Verdict
 from app.judge.spec import ProblemSpec
 from app.judge.verdicts import GradeResult
-from app.models import Verdict
 from app.sandbox import Sandbox
 from app.sandbox.box import UID_BASE, UID_COUNT
 from tests.conftest import require_or_skip

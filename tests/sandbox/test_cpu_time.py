@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import pytest
 
 from app.judge.grader import grade
+from app.judge.kinds import Verdict
 from app.judge.spec import Limits, load_problem
-from app.models import Verdict
 from app.sandbox import Sandbox
 from app.sandbox.image import image_tag
 from tests.conftest import problems_dir

@@ -1,6 +1,6 @@
 """Submissions that try to fake their way to `accepted` without correct functions."""
 
-from app.models import Verdict
+from app.judge.kinds import Verdict
 
 WRONG = """
 import numpy as np

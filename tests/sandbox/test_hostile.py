@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app.models import Verdict
+from app.judge.kinds import Verdict
 
 # Prepended to the reference so that only the attack decides the outcome.
 ATTACKS = {

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from app.config import ROOT
-from app.models import Verdict
+from app.judge.kinds import Verdict
 from app.sandbox import Sandbox
 from tests.conftest import require_or_skip
 from tests.hostile_outputs import ATTACKS

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Submission, SubmissionStatus, User, Verdict
+from app.judge.kinds import Verdict
+from app.models import Submission, SubmissionStatus, User
 from app.users import service as users
 from tests.conftest import RecordingQueue, csrf_from, problems_dir, recording_queue, register
 

@@ -52,8 +52,8 @@ def _claim_order(db: Session) -> list[int]:
 
 
 def _accepted():  # type: ignore[no-untyped-def]
+    from app.judge.kinds import Verdict
     from app.judge.verdicts import GradeResult
-    from app.models import Verdict
 
     return GradeResult(Verdict.accepted)
 

@@ -12,6 +12,9 @@ It prints p50/p95/p99 for pages, API reads, submits and submit-to-verdict side b
 journey run by a single user on the idle server; the errors; the long-polls the server reported
 open (sampled from /metrics); and, once every verdict is in, the submissions left without one (lost)
 and the users whose attempt counts differ from their graded Submits (counted twice).
+
+Over 300 lines because the journey, the waiting users' process and the report share the
+Figures they fill; each part is a few functions.
 """
 
 import asyncio
@@ -33,7 +36,8 @@ from sqlalchemy import func, select
 
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
-from app.models import Submission, SubmissionStatus, User, UserProblemStatus, Verdict
+from app.judge.kinds import Verdict
+from app.models import Submission, SubmissionStatus, User, UserProblemStatus
 from app.users import service as users
 
 GOOD = """import numpy as np

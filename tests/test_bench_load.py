@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from app.judge.bench_load import Figures, _waiting_user
+from app.bench_load import Figures, _waiting_user
 
 
 def test_a_waiting_user_never_submits_faster_than_the_rate_limit() -> None:
