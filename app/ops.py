@@ -11,7 +11,7 @@
 
 import logging
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -25,6 +25,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select, text
 from starlette.concurrency import run_in_threadpool
 
@@ -89,10 +90,19 @@ def app_registry(app: Any) -> CollectorRegistry:
     return registry
 
 
-@router.get("/healthz")
-async def healthz() -> dict[str, str]:
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str] = Field(description='database, queue, sandbox: "ok" or why not')
+
+
+@router.get("/healthz", response_model=Health)
+async def healthz() -> Health:
     """The process is up."""
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
 def _readiness(request: Request) -> dict[str, str]:
@@ -111,14 +121,13 @@ def _readiness(request: Request) -> dict[str, str]:
     return checks
 
 
-@router.get("/readyz")
+@router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
 async def readyz(request: Request) -> JSONResponse:
     """The database, the queue and the sandbox engine and image: 200 if all answer, else 503."""
     checks = await run_in_threadpool(_readiness, request)
     ok = all(value == "ok" for value in checks.values())
-    return JSONResponse(
-        {"status": "ok" if ok else "unavailable", "checks": checks}, 200 if ok else 503
-    )
+    body = Readiness(status="ok" if ok else "unavailable", checks=checks)
+    return JSONResponse(body.model_dump(), 200 if ok else 503)
 
 
 @router.get("/metrics")

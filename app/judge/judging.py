@@ -11,9 +11,9 @@ from app.judge.casekit import Case, Outputs, compare, first_mismatch
 from app.judge.kinds import Mode, Verdict
 from app.judge.problem import GradedProblem
 from app.judge.verdicts import CaseReport, GradeResult, preview
-from app.sandbox import CaseRun, SandboxResult
+from app.sandbox import CaseRun, RunStatus, SandboxResult
 
-_STATUS_VERDICTS = {
+_STATUS_VERDICTS: dict[RunStatus, Verdict] = {
     "timeout": Verdict.time_limit_exceeded,
     "memory": Verdict.memory_limit_exceeded,
     "output_limit": Verdict.output_limit_exceeded,

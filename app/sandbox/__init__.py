@@ -18,7 +18,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import docker
 from docker.models.containers import Container
@@ -71,9 +71,15 @@ class CaseRun:
     error: dict[str, str] | None
 
 
+# How a run ended, as the host saw it (app.judge.judging turns it into a verdict).
+RunStatus = Literal[
+    "ok", "timeout", "memory", "output_limit", "crashed", "protocol_error", "host_busy"
+]
+
+
 @dataclass
 class SandboxResult:
-    status: str  # ok | timeout | memory | output_limit | crashed | protocol_error | host_busy
+    status: RunStatus
     cases: list[CaseRun]
     import_error: dict[str, str] | None
     stdout: str
