@@ -1,4 +1,4 @@
-"""Interview services: access, the lifecycle, questions, code, hints, notes and the scorecard.
+"""Interview services: access, the lifecycle, questions, events, hints, notes and the scorecard.
 
 Keyword-only, never commit: the caller owns the transaction (a request's session commits when
 its handler returns, see app.db.get_db). The candidate's side lives in `candidates`, what each
@@ -16,21 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.interviews import links
-from app.interviews.rules import (
-    DEFAULT_LINK_VALID_HOURS,
-    MAX_DURATION_S,
-    MAX_EXTEND_S,
-    MAX_NOTES_CHARS,
-    MAX_QUESTIONS,
-    MAX_RATING_NOTE_CHARS,
-    MAX_SCORE,
-    MAX_TITLE_CHARS,
-    MIN_DURATION_S,
-    MIN_SCORE,
-    RECOMMENDATIONS,
-    RUBRIC,
-)
+from app.interviews import links, rules
 from app.models import (
     Interview,
     InterviewEvent,
@@ -66,19 +52,21 @@ def create(
     duration_s: int,
     allow_run: bool = True,
     show_hidden_diagnostics: bool = False,
-    link_valid_s: int = DEFAULT_LINK_VALID_HOURS * 3600,
+    link_valid_s: int = rules.DEFAULT_LINK_VALID_HOURS * 3600,
 ) -> tuple[Interview, str]:
     """A scheduled interview and its candidate link token (returned once, stored hashed)."""
     _require_proctor(proctor)
     title = title.strip()
-    if not 1 <= len(title) <= MAX_TITLE_CHARS:
-        raise Invalid(f"The title is 1 to {MAX_TITLE_CHARS} characters.")
-    if not 1 <= len(problem_ids) <= MAX_QUESTIONS or len(set(problem_ids)) != len(problem_ids):
-        raise Invalid(f"Choose 1 to {MAX_QUESTIONS} different questions.")
-    if not MIN_DURATION_S <= duration_s <= MAX_DURATION_S:
+    if not 1 <= len(title) <= rules.MAX_TITLE_CHARS:
+        raise Invalid(f"The title is 1 to {rules.MAX_TITLE_CHARS} characters.")
+    if not 1 <= len(problem_ids) <= rules.MAX_QUESTIONS or len(set(problem_ids)) != len(
+        problem_ids
+    ):
+        raise Invalid(f"Choose 1 to {rules.MAX_QUESTIONS} different questions.")
+    if not rules.MIN_DURATION_S <= duration_s <= rules.MAX_DURATION_S:
         raise Invalid(
-            f"The duration is between {MIN_DURATION_S // 60} minute"
-            f" and {MAX_DURATION_S // 3600} hours."
+            f"The duration is between {rules.MIN_DURATION_S // 60} minute"
+            f" and {rules.MAX_DURATION_S // 3600} hours."
         )
     for problem_id in problem_ids:
         problem = db.get(Problem, problem_id)
@@ -185,8 +173,8 @@ def start(db: Session, *, interview: Interview) -> Interview:
 
 def extend(db: Session, *, interview: Interview, seconds: int) -> Interview:
     require_live(interview)
-    if not 1 <= seconds <= MAX_EXTEND_S:
-        raise Invalid(f"Extend by 1 second to {MAX_EXTEND_S // 60} minutes.")
+    if not 1 <= seconds <= rules.MAX_EXTEND_S:
+        raise Invalid(f"Extend by 1 second to {rules.MAX_EXTEND_S // 60} minutes.")
     assert interview.ends_at is not None
     interview.ends_at = interview.ends_at + timedelta(seconds=seconds)
     record(db, interview=interview, kind="extended", data={"seconds": seconds})
@@ -272,8 +260,8 @@ def release_hint(db: Session, *, interview: Interview, position: int, available:
 
 
 def set_notes(db: Session, *, interview: Interview, notes: str) -> Interview:
-    if len(notes) > MAX_NOTES_CHARS:
-        raise Invalid(f"Notes are limited to {MAX_NOTES_CHARS:,} characters.")
+    if len(notes) > rules.MAX_NOTES_CHARS:
+        raise Invalid(f"Notes are limited to {rules.MAX_NOTES_CHARS:,} characters.")
     interview.notes = notes
     return interview
 
@@ -281,16 +269,16 @@ def set_notes(db: Session, *, interview: Interview, notes: str) -> Interview:
 def set_scorecard(
     db: Session, *, interview: Interview, ratings: dict[str, dict[str, Any]], recommendation: str
 ) -> Interview:
-    if set(ratings) != set(RUBRIC):
-        raise Invalid("Rate every criterion: " + ", ".join(RUBRIC))
+    if set(ratings) != set(rules.RUBRIC):
+        raise Invalid("Rate every criterion: " + ", ".join(rules.RUBRIC))
     for name, rating in ratings.items():
         score = rating.get("score")
-        if not isinstance(score, int) or not MIN_SCORE <= score <= MAX_SCORE:
-            raise Invalid(f"{name}: a score from {MIN_SCORE} to {MAX_SCORE}")
-        if len(str(rating.get("note", ""))) > MAX_RATING_NOTE_CHARS:
+        if not isinstance(score, int) or not rules.MIN_SCORE <= score <= rules.MAX_SCORE:
+            raise Invalid(f"{name}: a score from {rules.MIN_SCORE} to {rules.MAX_SCORE}")
+        if len(str(rating.get("note", ""))) > rules.MAX_RATING_NOTE_CHARS:
             raise Invalid(f"{name}: the note is too long")
-    if recommendation not in RECOMMENDATIONS:
-        raise Invalid("recommendation is one of " + ", ".join(RECOMMENDATIONS))
+    if recommendation not in rules.RECOMMENDATIONS:
+        raise Invalid("recommendation is one of " + ", ".join(rules.RECOMMENDATIONS))
     interview.scorecard = {
         "ratings": {
             k: {"score": v["score"], "note": str(v.get("note", ""))} for k, v in ratings.items()
