@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
-from app.judge.kinds import Verdict
+from app.judge.kinds import Mode, Verdict
 from app.models import Submission, SubmissionStatus, User, UserProblemStatus
 from app.users import service as users
 
@@ -254,7 +254,7 @@ def _bookkeeping(settings: Settings, ids: list[int]) -> tuple[int, int]:
         lost = sum(s.status != SubmissionStatus.done for s in subs)
         submits: dict[int, int] = defaultdict(int)
         for s in subs:
-            if s.mode == "submit" and s.verdict not in (None, Verdict.internal_error):
+            if s.mode == Mode.submit and s.verdict not in (None, Verdict.internal_error):
                 submits[s.user_id] += 1
         twice = 0
         for user_id, count in submits.items():

@@ -161,7 +161,7 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
 
     from app.judge.grader import grade
     from app.judge.isolation import close_default_pool
-    from app.judge.kinds import Mode
+    from app.judge.kinds import Mode, Verdict
     from app.sandbox import Sandbox
 
     spec = _spec(settings, args.slug)
@@ -192,7 +192,7 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
             took = f"{case.seconds:.3f}s" if case.seconds is not None else "-"
             line = case.diagnostic.splitlines()[0] if case.diagnostic else ""
             print(f"  {mark}  {kind:6} {case.name:28} {took:>8}  {line}")
-    return 0 if result.verdict.value == "accepted" else 3
+    return 0 if result.verdict == Verdict.accepted else 3
 
 
 def cmd_problems_validate(args: argparse.Namespace, settings: Settings) -> int:

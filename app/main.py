@@ -20,8 +20,9 @@ from app.catalog import pages as catalog_pages
 from app.config import ROOT, Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.handlers import install_error_handlers
-from app.interviews import api as interviews_api
+from app.interviews import candidate_api as interview_candidate_api
 from app.interviews import pages as interview_pages
+from app.interviews import proctor_api as interview_proctor_api
 from app.interviews.timer import Sweeper
 from app.judge.spec import Catalog
 from app.ops import app_registry
@@ -150,7 +151,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         interview_pages.router,
         catalog_api.router,
         submissions_api.router,
-        interviews_api.router,
+        interview_proctor_api.router,
+        interview_candidate_api.router,
         users_api.router,
     )
     for router in routers:

@@ -83,13 +83,18 @@ class Question:
     spec: ProblemSpec
 
 
+def spec_of(catalog: Catalog, row: Problem) -> ProblemSpec:
+    """The folder of a question's row, at the version the last sync wrote when it is still on disk
+    (after a sync by another process this reloads the folders)."""
+    spec = catalog.at_version(row.slug, row.version) or catalog.get(row.slug)
+    if spec is None:
+        raise NotFound(f"No question {row.slug!r}.")
+    return spec
+
+
 def find(db: Session, catalog: Catalog, *, slug: str) -> Question:
     row = get_problem(db, slug=slug)
-    # The version the last sync wrote; after a sync by another process this reloads the folders.
-    spec = catalog.at_version(slug, row.version) or catalog.get(slug)
-    if spec is None:
-        raise NotFound(f"No question {slug!r}.")
-    return Question(row, spec)
+    return Question(row, spec_of(catalog, row))
 
 
 def save_draft(db: Session, *, user_id: int, problem_id: int, code: str) -> Draft:

@@ -1,26 +1,34 @@
 """Browser routes for mock interviews: the proctor's list, live view and report; the candidate's page."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from app.catalog import service as catalog
+from app.catalog.deps import get_catalog
 from app.csrf import verify_csrf
 from app.db import RowId, SessionDep
 from app.errors import AppError, Conflict
-from app.interviews import service
-from app.judge.spec import cached_catalog
+from app.interviews import links, rules, service, views
 from app.markdown import to_html
-from app.models import Interview, Submission
-from app.users.deps import CurrentUser, OptionalUser
+from app.models import Interview
+from app.users.deps import CurrentUser, optional_user
 from app.web import render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+# Every page shows who is signed in: the router looks the user up once (routes that need them
+# declare CurrentUser and get the same, cached answer).
+router = APIRouter(
+    dependencies=[Depends(verify_csrf), Depends(optional_user)], include_in_schema=False
+)
 
 
-def _catalog_rows(db: SessionDep):  # type: ignore[no-untyped-def]
+def _render(request: Request, name: str, ctx: dict[str, Any], **kwargs: Any) -> Response:
+    """Every interview template gets the limits and vocabularies as `rules`."""
+    return render(request, name, {"rules": rules, **ctx}, **kwargs)
+
+
+def _catalog_rows(db: SessionDep) -> list[catalog.Row]:
     view = catalog.question_table(db, user=None)
     return [row for table in view.tables for row in table.rows]
 
@@ -36,18 +44,17 @@ def _list(
     ctx = {
         "interviews": service.list_for_proctor(db, user=user),
         "problems": _catalog_rows(db),
-        "max_questions": service.MAX_QUESTIONS,
         "form": form
         or {
             "title": "Deep-learning coding interview",
-            "minutes": 45,
+            "minutes": rules.DEFAULT_DURATION_MINUTES,
             "problems": [],
             "allow_run": True,
             "show_hidden_diagnostics": False,
         },
         "errors": errors or {},
     }
-    return render(request, "interviews/list.html", ctx, status_code=422 if errors else 200)
+    return _render(request, "interviews/list.html", ctx, status_code=422 if errors else 200)
 
 
 @router.get("/interviews")
@@ -76,12 +83,13 @@ def create_interview(
         "show_hidden_diagnostics": show_hidden_diagnostics,
     }
     errors: dict[str, str] = {}
-    if not 1 <= len(title.strip()) <= 200:
-        errors["title"] = "Give the interview a title (up to 200 characters)."
-    if not minutes.isascii() or not minutes.isdigit() or not 1 <= int(minutes) <= 360:
-        errors["minutes"] = "The duration is a whole number of minutes from 1 to 360."
-    if not 1 <= len(picked) <= service.MAX_QUESTIONS:
-        errors["problems"] = f"Pick 1 to {service.MAX_QUESTIONS} questions."
+    low, high = rules.MIN_DURATION_S // 60, rules.MAX_DURATION_S // 60
+    if not 1 <= len(title.strip()) <= rules.MAX_TITLE_CHARS:
+        errors["title"] = f"Give the interview a title (up to {rules.MAX_TITLE_CHARS} characters)."
+    if not minutes.isascii() or not minutes.isdigit() or not low <= int(minutes) <= high:
+        errors["minutes"] = f"The duration is a whole number of minutes from {low} to {high}."
+    if not 1 <= len(picked) <= rules.MAX_QUESTIONS:
+        errors["problems"] = f"Pick 1 to {rules.MAX_QUESTIONS} questions."
     elif len(set(picked)) != len(picked):
         errors["problems"] = "Each question can be picked once."
     if errors:
@@ -104,31 +112,14 @@ def create_interview(
 
 
 def _live(request: Request, db: SessionDep, interview: Interview, created: bool) -> Response:
-    specs = cached_catalog(request.app.state.settings.problems_dir)
-    questions = [
-        {
-            "position": q.position,
-            "slug": p.slug,
-            "title": p.title,
-            "follow_ups": [
-                {"question": f.question, "answer_html": to_html(f.answer)}
-                for f in specs[p.slug].meta.follow_ups
-            ],
-            "hints": len(specs[p.slug].meta.hints),
-        }
-        for q, p in service.questions(db, interview=interview)
-    ]
-    token = service.link_token(interview, secret=request.app.state.settings.secret_key)
-    link = str(request.base_url).rstrip("/") + f"/i/{token}" if token else None
+    token = links.link_token(interview, secret=request.app.state.settings.secret_key)
     ctx = {
         "interview": interview,
-        "questions": questions,
-        "link": link,
+        "questions": views.live_questions(db, interview, get_catalog(request)),
+        "link": links.link_url(request, token) if token else None,
         "created": created,
-        "rubric": service.RUBRIC,
-        "recommendations": service.RECOMMENDATIONS,
     }
-    return render(request, "interviews/live.html", ctx, headers={"Cache-Control": "no-store"})
+    return _render(request, "interviews/live.html", ctx, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/interviews/{interview_id}")
@@ -146,36 +137,12 @@ def live(
 
 def _report_context(
     request: Request, db: SessionDep, interview: Interview, *, private: bool
-) -> dict:
-
-    rows = []
-    subs = db.scalars(
-        select(Submission).where(Submission.interview_id == interview.id).order_by(Submission.id)
-    ).all()
-    for question, problem in service.questions(db, interview=interview):
-        mine = [s for s in subs if s.problem_id == problem.id]
-        final = next((s for s in reversed(mine) if s.mode == "submit" and s.verdict), None)
-        first_ok = next((s for s in mine if s.mode == "submit" and s.verdict == "accepted"), None)
-        since_start = (
-            (first_ok.created_at - interview.started_at).total_seconds()
-            if first_ok and interview.started_at
-            else None
-        )
-        rows.append(
-            {
-                "position": question.position,
-                "problem": problem,
-                "final": final,
-                "first_accepted_s": since_start,
-                "attempts": len(mine),
-            }
-        )
-    snapshots = service.snapshot_index(db, interview=interview)
+) -> dict[str, Any]:
     return {
         "interview": interview,
-        "rows": rows,
+        "rows": views.report_rows(db, interview),
         "events": service.events(db, interview=interview),
-        "snapshots": snapshots,
+        "snapshots": views.snapshot_index(db, interview=interview),
         "private": private,
         "notes_html": to_html(interview.notes) if private else "",
     }
@@ -186,11 +153,11 @@ def report(request: Request, interview_id: RowId, db: SessionDep, user: CurrentU
     interview = service.for_proctor(db, user=user, interview_id=interview_id)
     ctx = _report_context(request, db, interview, private=True)
     ctx["snapshot_base"] = f"/api/v1/interviews/{interview.id}/snapshots/"
-    return render(request, "interviews/report.html", ctx)
+    return _render(request, "interviews/report.html", ctx)
 
 
 @router.get("/i/{token}")
-def candidate(request: Request, token: str, db: SessionDep, user: OptionalUser) -> Response:
+def candidate(request: Request, token: str, db: SessionDep) -> Response:
     interview = service.for_candidate(db, token=token)
     ctx = {
         "interview": interview,
@@ -198,15 +165,15 @@ def candidate(request: Request, token: str, db: SessionDep, user: OptionalUser) 
         "question_count": len(service.questions(db, interview=interview)),
         "candidate_page": True,  # no site navigation: one click must not leave the interview
     }
-    return render(request, "interviews/candidate.html", ctx)
+    return _render(request, "interviews/candidate.html", ctx)
 
 
 @router.get("/i/{token}/report")
-def candidate_report(request: Request, token: str, db: SessionDep, user: OptionalUser) -> Response:
+def candidate_report(request: Request, token: str, db: SessionDep) -> Response:
     interview = service.for_candidate(db, token=token)
     if interview.state != "ended":
         raise Conflict("The report is ready when the interview has ended.")
     ctx = _report_context(request, db, interview, private=False)
     ctx["shared"] = interview.report_shared
     ctx["snapshot_base"] = f"/api/v1/interview-sessions/{token}/snapshots/"
-    return render(request, "interviews/report.html", ctx)
+    return _render(request, "interviews/report.html", ctx)

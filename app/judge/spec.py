@@ -6,7 +6,6 @@ import threading
 import time
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -172,9 +171,3 @@ class Catalog:
                     self._load()
                     spec = self._current().get(slug)
         return spec if spec is not None and spec.version == version else None
-
-
-@lru_cache(maxsize=4)
-def cached_catalog(problems_dir: Path) -> dict[str, ProblemSpec]:
-    """Being replaced by Catalog."""
-    return {spec.slug: spec for spec in load_catalog(problems_dir)}

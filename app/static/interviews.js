@@ -97,7 +97,7 @@
       if (action && confirmations[action] && !confirm(confirmations[action])) return;
       $("action-state").textContent = "";
       try {
-        if (action === "extend") await api("POST", "/extend", { seconds: 300 });
+        if (action === "extend") await api("POST", "/extend", { seconds: Number(button.dataset.seconds) });
         else if (action === "rotate") {
           const fresh = await api("POST", "/link/rotate");
           window.location.reload(); // the page shows the new link

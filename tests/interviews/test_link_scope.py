@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.interviews import service
+from app.interviews import candidates, rules
 from app.main import create_app
 from app.models import CodeSnapshot, Role, Submission, User
 from app.users import service as users
@@ -104,10 +104,10 @@ def test_snapshots_are_deduplicated_rate_limited_and_capped(
     assert db.scalar(count) == 1
 
     codes = [api.put(url, json={"code": f"v{i}"}).status_code for i in range(130)]
-    assert codes.count(204) == service.SNAPSHOTS_PER_MINUTE - 1 and codes[-1] == 429
+    assert codes.count(204) == rules.SNAPSHOTS_PER_MINUTE - 1 and codes[-1] == 429
 
-    monkeypatch.setattr(service, "SNAPSHOTS_PER_MINUTE", 10_000)
-    monkeypatch.setattr(service, "MAX_SNAPSHOTS", 150)
+    monkeypatch.setattr(candidates, "SNAPSHOTS_PER_MINUTE", 10_000)
+    monkeypatch.setattr(candidates, "MAX_SNAPSHOTS", 150)
     for i in range(100):
         assert api.put(url, json={"code": f"w{i}"}).status_code == 204
     assert db.scalar(count) == 150
@@ -119,7 +119,7 @@ def test_the_report_page_no_longer_carries_every_snapshot(
     app: FastAPI, api: TestClient, db: Session, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Before, 1,000 snapshots of 64 KiB made the report page 65.6 MB."""
-    monkeypatch.setattr(service, "SNAPSHOTS_PER_MINUTE", 10_000)
+    monkeypatch.setattr(candidates, "SNAPSHOTS_PER_MINUTE", 10_000)
     created, token, proctor = live_interview(api, db)
     big = "#" * (60 * 1024)
     for i in range(200):
