@@ -4,8 +4,12 @@ The real sandbox is exercised in tests/sandbox and tests/judge/test_hostile.py.
 """
 
 import json
+import math
+import re
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from app.catalog.loader import load_problem
@@ -72,12 +76,97 @@ def test_each_mutant_is_a_wrong_answer_or_runtime_error() -> None:
         assert failing and all(c.diagnostic for c in failing)
 
 
-def test_hidden_failures_never_reveal_expected_values() -> None:
-    wrong = next(m.source for m in load_mutants(SPEC.path) if m.name == "no_max_shift")
-    graded = grade(SPEC, wrong, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
-    hidden = next(c for c in graded.cases if c.name == "huge_logits")
-    assert not hidden.passed and hidden.details is None
-    assert "(this case probes:" in hidden.diagnostic
+# Hidden cases never show their inputs: no details, and no input value in the diagnostic. The
+# diagnostic does say what was wrong (shape, dtype, the first wrong entry with expected and got),
+# so that a wrong answer can be debugged. Checked over every hand-written mutant of these problems.
+HIDDEN_PROBLEMS = [
+    "batchnorm",
+    "dropout",
+    "embedding-tying",
+    "gradient-checker",
+    "gradient-clipping",
+    "int8-quantization",
+    "label-smoothing",
+    "layer-norm",
+    "linear-layer",
+    "lr-schedules",
+    "max-pool",
+    "softmax-cross-entropy",
+    "stable-activations",
+]
+NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+# What a diagnostic may print about the outputs: the first wrong entry, and the candidate's own
+# gradient against finite differences of the candidate's own forward.
+OUTPUT_PAIRS = re.compile(r"expected \S+, got \S+|analytic \S+, numeric \S+")
+# KNOWN LEAK, reported and not fixed here: app.judge.casekit.changed_inputs names the first entry
+# a candidate changed in place together with its value before the call (`x[0, 0] was 0.189...`),
+# an input value, in hidden cases too (gradient-checker words it "x was not restored"). Pinned so
+# that fixing it makes this test fail until the exemption is removed.
+KNOWN_INPUT_LEAK = re.compile(r"^(your code changed the input `\w+` in place|x was not restored): ")
+
+
+def input_floats(value: Any) -> list[float]:
+    """The non-integral finite values of the float arrays among a case's inputs (integers would be
+    confused with indices, shapes and counts)."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        flat = value.astype(np.float64).ravel()
+        return flat[np.isfinite(flat) & (flat != np.round(flat))].tolist()
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in input_floats(v)]
+    if isinstance(value, list | tuple):
+        return [x for v in value for x in input_floats(v)]
+    return []
+
+
+def revealed_inputs(diagnostic: str, inputs: dict[str, Any], digits: int = 6) -> list[str]:
+    """The numbers in `diagnostic`, outside the output pairs, that spell one of the input arrays'
+    values to at least `digits` significant digits (fewer would match by chance)."""
+    values = np.array(input_floats(inputs))
+    found = []
+    for token in NUMBER.findall(OUTPUT_PAIRS.sub("", diagnostic)):
+        mantissa = re.split("[eE]", token)[0]
+        significant = len(re.sub(r"\D", "", mantissa).lstrip("0"))
+        number = float(token)
+        if significant < digits or not number or not len(values):
+            continue
+        half_ulp = 0.5 * 10 ** (math.floor(math.log10(abs(number))) - significant + 1)
+        if np.any(np.abs(values - number) <= half_ulp):
+            found.append(token)
+    return found
+
+
+def test_the_input_detector_finds_a_planted_value() -> None:
+    inputs = {"x": np.array([[0.18905338179353307, -2.5], [3.0, 1e-3]]), "n": 4}
+    v = 0.18905338179353307
+    assert revealed_inputs(f"x[0, 0] was {v!r}, is now 0.0", inputs) == [repr(v)]
+    assert revealed_inputs(f"the first row starts with {v:.6g}", inputs) == [f"{v:.6g}"]
+    assert revealed_inputs(f"y[0]: expected {v:.6g}, got 1.25 (1 of 4 entries)", inputs) == []
+    assert revealed_inputs(f"about {v:.2g}", inputs) == []  # too few digits to tell
+    assert revealed_inputs("expected y of shape (2, 2), got (4,)", inputs) == []
+
+
+@pytest.mark.parametrize("slug", HIDDEN_PROBLEMS)
+def test_hidden_failures_say_what_was_wrong_but_never_show_inputs(slug: str) -> None:
+    spec = load_problem(problems_dir() / slug)
+    problem = graded_problem(spec)
+    cases = {case.name: case for case in problem.cases}
+    checked, known = 0, 0
+    for mutant in load_mutants(spec.path):
+        graded = grade(spec, mutant.source, mode="submit", sandbox=InProcessSandbox(problem))
+        for report in graded.cases:
+            if not report.hidden or report.passed:
+                continue
+            where = (mutant.name, report.name, report.diagnostic)
+            assert report.details is None, where
+            assert report.diagnostic, where  # something to debug with
+            revealed = revealed_inputs(report.diagnostic, cases[report.name].make_inputs())
+            if KNOWN_INPUT_LEAK.match(report.diagnostic):
+                assert re.search(r" was \S+, is now ", report.diagnostic), where  # fixed? drop it
+                known += 1
+            else:
+                assert not revealed, where
+                checked += 1
+    assert checked >= 10, (checked, known)
 
 
 def test_compile_errors_are_found_before_the_sandbox() -> None:
