@@ -13,8 +13,7 @@ from app.catalog.loader import load_catalog
 from app.config import ROOT, Settings
 from app.main import create_app
 from app.migrate import upgrade
-from app.users import service as users
-from tests.conftest import RecordingQueue
+from tests.helpers import RecordingQueue, user_with_token
 
 
 def _app_with_token():  # type: ignore[no-untyped-def]
@@ -31,10 +30,8 @@ def _app_with_token():  # type: ignore[no-untyped-def]
     app.state.queue = RecordingQueue()  # grading is not under test (the app is not started)
     with app.state.sessionmaker() as db:
         catalog.sync(db, specs=load_catalog(ROOT / "problems"))
-        user = users.create_user(db, username="fuzzer", password="long enough pw")
-        _, token = users.create_token(db, user=user, name="fuzz")
-        db.commit()
-    return app, {"Authorization": f"Bearer {token}"}
+        fuzzer = user_with_token(db, "fuzzer")
+    return app, fuzzer.headers
 
 
 APP, AUTH = _app_with_token()

@@ -17,7 +17,7 @@ from app.config import ROOT, get_settings
 from app.judge.bench_load import GOOD
 from app.sandbox.container import LABEL
 from app.sandbox.image import build_debian_base, build_image
-from tests.conftest import docker_answers, require_or_skip
+from tests.helpers import docker_answers, require_or_skip
 
 COMPOSE = ROOT / "docker-compose.yml"
 OFFLINE = ROOT / "tests" / "compose"  # stand-ins for the registry's images, see offline.yml

@@ -8,8 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.db import after_commit
-from app.users import service as users
-from tests.conftest import recording_queue
+from tests.helpers import MakeApiUser, recording_queue
 
 
 def _metric(text: str, name: str, labels: str = "") -> float:
@@ -38,10 +37,10 @@ def test_health_readiness_and_request_ids(app: FastAPI) -> None:
         assert up.status_code == 200 and set(up.json()["checks"].values()) == {"ok"}
 
 
-def test_metrics_show_the_queue_the_pool_and_the_verdicts(app: FastAPI, db: Session) -> None:
-    user = users.create_user(db, username="mia", password="long enough pw")
-    _, token = users.create_token(db, user=user, name="t")
-    db.commit()
+def test_metrics_show_the_queue_the_pool_and_the_verdicts(
+    app: FastAPI, db: Session, api_user: MakeApiUser
+) -> None:
+    _, token = api_user("mia")
     with TestClient(app) as client:
         queue = recording_queue(app)
         before = client.get("/metrics")

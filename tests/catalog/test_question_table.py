@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Problem, Submission, SubmissionStatus, User, Verdict, utcnow
 from app.submissions.service import apply_to_status
-from tests.conftest import problems_dir, register
+from tests.helpers import problems_dir, register
 
 
 def finish(db: Session, username: str, slug: str, verdict: Verdict, mode: str = "submit") -> None:

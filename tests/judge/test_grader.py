@@ -20,7 +20,7 @@ from app.judge.problem import graded_problem
 from app.judge.verdicts import PREVIEW_BUDGET, CaseReport, GradeResult, preview
 from app.models import Verdict
 from app.sandbox import CaseRun, SandboxResult
-from tests.conftest import problems_dir
+from tests.helpers import problems_dir
 
 SPEC = load_problem(problems_dir() / "softmax-cross-entropy")
 PROBLEM = graded_problem(SPEC)

@@ -12,7 +12,7 @@ from app.judge.local import InProcessSandbox, encode, execute
 from app.judge.problem import graded_problem
 from app.models import Verdict
 from app.sandbox import CaseRun, Limits
-from tests.conftest import problems_dir
+from tests.helpers import problems_dir
 
 SPEC = load_problem(problems_dir() / "softmax-cross-entropy")
 PROBLEM = graded_problem(SPEC)

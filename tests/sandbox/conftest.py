@@ -3,7 +3,6 @@
 import dataclasses
 from collections.abc import Iterator
 
-import docker
 import pytest
 
 from app.catalog.loader import Limits as ProblemLimits
@@ -12,7 +11,7 @@ from app.config import ROOT, Settings
 from app.judge.grader import grade
 from app.judge.verdicts import GradeResult
 from app.sandbox import Sandbox
-from tests.conftest import require_or_skip
+from tests.helpers import require_or_skip, runtime_registered
 
 
 @pytest.fixture(scope="session")
@@ -26,13 +25,6 @@ def spec() -> ProblemSpec:
 @pytest.fixture(scope="session")
 def reference_source(spec: ProblemSpec) -> str:
     return (spec.path / "reference.py").read_text()
-
-
-def runtime_registered(name: str) -> bool:
-    try:
-        return name in (docker.from_env(timeout=5).info().get("Runtimes") or {})
-    except Exception:
-        return False
 
 
 @pytest.fixture(scope="session", params=["runc", "runsc", "box", "box-runsc"])

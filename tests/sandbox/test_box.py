@@ -20,8 +20,7 @@ from app.judge.verdicts import GradeResult
 from app.models import Verdict
 from app.sandbox import Sandbox
 from app.sandbox.box import UID_BASE, UID_COUNT
-from tests.conftest import require_or_skip
-from tests.sandbox.conftest import runtime_registered
+from tests.helpers import require_or_skip, runtime_registered
 
 Submit = Callable[..., GradeResult]
 

@@ -18,7 +18,7 @@ from app.judge.grader import grade
 from app.models import Verdict
 from app.sandbox import Sandbox
 from app.sandbox.image import image_tag
-from tests.conftest import problems_dir
+from tests.helpers import problems_dir
 
 LIMIT_S = 3.0
 FOLDER = problems_dir() / "softmax-cross-entropy"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.models import Verdict
-from tests.conftest import require_or_skip
+from tests.helpers import require_or_skip
 
 # Prepended to the reference so that only the attack decides the outcome.
 ATTACKS = {

@@ -9,24 +9,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Submission, SubmissionStatus, User, Verdict
-from app.users import service as users
-from tests.conftest import RecordingQueue, csrf_from, problems_dir, recording_queue, register
+from tests.helpers import (
+    MakeApiUser,
+    RecordingQueue,
+    csrf_from,
+    problems_dir,
+    recording_queue,
+    register,
+)
 
 REFERENCE = "def softmax_cross_entropy(logits, labels):\n    return 0.0, logits\n"
 
 
-def token_for(db: Session, name: str) -> str:
-    user = users.create_user(db, username=name, password="long enough pw")
-    _, plain = users.create_token(db, user=user, name="t")
-    db.commit()
-    return plain
-
-
 @pytest.fixture
-def api(app: FastAPI, db: Session) -> Iterator[tuple[TestClient, dict[str, str], RecordingQueue]]:
+def api(
+    app: FastAPI, api_user: MakeApiUser
+) -> Iterator[tuple[TestClient, dict[str, str], RecordingQueue]]:
     with TestClient(app) as client:
         queue = recording_queue(app)
-        yield client, {"Authorization": f"Bearer {token_for(db, 'alice')}"}, queue
+        yield client, api_user("alice").headers, queue
 
 
 def post(client: TestClient, headers: dict[str, str], **body: object):  # type: ignore[no-untyped-def]
@@ -71,10 +72,10 @@ def test_rate_limit_answers_429_with_retry_after(app: FastAPI, api) -> None:  # 
     assert limited.json()["error"] == "rate_limited"
 
 
-def test_other_users_submissions_are_not_found(api, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_other_users_submissions_are_not_found(api, db: Session, api_user: MakeApiUser) -> None:  # type: ignore[no-untyped-def]
     client, headers, _ = api
     sub_id = post(client, headers).json()["id"]
-    mallory = {"Authorization": f"Bearer {token_for(db, 'mallory')}"}
+    mallory = api_user("mallory").headers
     theirs = client.get(f"/api/v1/submissions/{sub_id}", headers=mallory)
     missing = client.get("/api/v1/submissions/999999", headers=mallory)
     assert theirs.status_code == missing.status_code == 404

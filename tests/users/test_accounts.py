@@ -5,24 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import User
-from tests.conftest import csrf_from, register
-
-
-def signed_in_as(client: TestClient) -> str | None:
-    html = client.get("/account", follow_redirects=False)
-    if html.status_code != 200:
-        return None
-    return html.text.split("<h1>", 1)[1].split("</h1>", 1)[0]
-
-
-def login(client: TestClient, username: str, password: str) -> int:
-    token = csrf_from(client, "/login")
-    resp = client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf_token": token},
-        follow_redirects=False,
-    )
-    return resp.status_code
+from tests.helpers import csrf_from, login, register, signed_in_as
 
 
 def test_register_signs_in_and_hashes_the_password(client: TestClient, db: Session) -> None:

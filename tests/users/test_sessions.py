@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.users import service
-from tests.conftest import csrf_from, register
-from tests.users.test_accounts import login, signed_in_as
+from tests.helpers import csrf_from, login, register, signed_in_as
 
 
 def cookie_of(client: TestClient) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.cli import main as cli_main
 from app.config import Settings
 from app.models import ApiToken
-from tests.conftest import csrf_from, register
+from tests.helpers import csrf_from, register
 
 
 def create_token(client: TestClient, name: str = "laptop") -> str:

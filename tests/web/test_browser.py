@@ -10,8 +10,8 @@ from app.catalog.loader import load_problem
 from app.config import ROOT
 from app.judge.problem import graded_problem
 from app.migrate import upgrade
-from tests.web.conftest import running_server
 from tests.web.people import REFERENCE, WRONG, register, type_code, visible_editors
+from tests.web.server import running_server
 
 QUESTION = "/problems/softmax-cross-entropy"
 ALL_CASES = len(graded_problem(load_problem(ROOT / "problems" / "softmax-cross-entropy")).cases)
