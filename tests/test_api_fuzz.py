@@ -16,7 +16,7 @@ from app.migrate import upgrade
 from tests.helpers import RecordingQueue, user_with_token
 
 
-def _app_with_token():  # type: ignore[no-untyped-def]
+def _app_with_token():
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='dli-fuzz-')) / 'fuzz.db'}"
     upgrade(url)
     app = create_app(
@@ -44,7 +44,7 @@ schema.config.generation.update(
 
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_request_breaks_the_api(case) -> None:  # type: ignore[no-untyped-def]
+def test_no_request_breaks_the_api(case) -> None:
     for headers in (AUTH, {}):
         response = case.call(headers=headers)
         assert response.status_code < 500, (case.method, case.path, response.text[:300])
@@ -79,7 +79,7 @@ AWKWARD = [
 FILLERS = {"integer": "1", "string": "softmax-cross-entropy"}
 
 
-def _string_parameters(operation):  # type: ignore[no-untyped-def]
+def _string_parameters(operation):
     for parameter in operation.iter_parameters():
         kind = parameter.definition.get("schema", {})
         types = {kind.get("type")} | {option.get("type") for option in kind.get("anyOf", [])}
@@ -95,7 +95,7 @@ OPERATIONS = [result.ok() for result in schema.get_all_operations()]
     [op for op in OPERATIONS if any(True for _ in _string_parameters(op))],
     ids=lambda op: f"{op.method.upper()} {op.path}",
 )
-def test_awkward_strings_in_every_string_parameter(operation) -> None:  # type: ignore[no-untyped-def]
+def test_awkward_strings_in_every_string_parameter(operation) -> None:
     path_defaults = {
         p.name: FILLERS.get(p.definition.get("schema", {}).get("type"), "x" * 43)
         for p in operation.iter_parameters()

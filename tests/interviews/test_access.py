@@ -17,7 +17,7 @@ SECRET_NOTE = "candidate froze on the softmax gradient"
 
 
 @pytest.fixture
-def api(app: FastAPI):  # type: ignore[no-untyped-def]
+def api(app: FastAPI):
     with TestClient(app) as client:
         recording_queue(app)
         yield client

@@ -20,7 +20,7 @@ WRONG = "def softmax_cross_entropy(l, y):\n    return 0.0, l\n"
 
 
 @pytest.fixture
-def api(app: FastAPI):  # type: ignore[no-untyped-def]
+def api(app: FastAPI):
     with TestClient(app) as client:
         recording_queue(app)
         yield client
@@ -35,7 +35,7 @@ def live_interview(
     return created, token_of(created["candidate_link"]), proctor
 
 
-def submit(client: TestClient, token: str, mode: str = "submit", code: str = WRONG):  # type: ignore[no-untyped-def]
+def submit(client: TestClient, token: str, mode: str = "submit", code: str = WRONG):
     body = {"position": 0, "code": code, "mode": mode}
     return client.post(f"/api/v1/interview-sessions/{token}/submissions", json=body)
 
@@ -99,7 +99,7 @@ def test_candidate_submissions_are_rate_limited_per_interview(
 
 def test_snapshots_are_deduplicated_rate_limited_and_capped(
     api: TestClient, db: Session, monkeypatch, api_user: MakeApiUser
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     created, token, proctor = live_interview(api, api_user)
     url = f"/api/v1/interview-sessions/{token}/code/0"
     for _ in range(5):
@@ -121,7 +121,7 @@ def test_snapshots_are_deduplicated_rate_limited_and_capped(
 
 def test_the_report_page_no_longer_carries_every_snapshot(
     app: FastAPI, api: TestClient, db: Session, monkeypatch, api_user: MakeApiUser
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Before, 1,000 snapshots of 64 KiB made the report page 65.6 MB."""
     monkeypatch.setattr(service, "SNAPSHOTS_PER_MINUTE", 10_000)
     created, token, proctor = live_interview(api, api_user)
@@ -168,7 +168,7 @@ def test_a_demoted_proctor_loses_their_interviews(
 
 def test_a_notes_save_that_cannot_commit_is_an_error_the_client_sees(
     settings, engine, db: Session, api_user: MakeApiUser
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Before, a save answered 200 while its commit failed ("database is locked") and was lost."""
     app = create_app(settings.model_copy(update={"database_lock_timeout_s": 0.5}))
     from app.catalog import service as catalog

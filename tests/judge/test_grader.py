@@ -27,7 +27,7 @@ PROBLEM = graded_problem(SPEC)
 REFERENCE = (SPEC.path / "reference.py").read_text()
 
 
-def result(cases: list[CaseRun], status: str = "ok", **kw) -> SandboxResult:  # type: ignore[no-untyped-def]
+def result(cases: list[CaseRun], status: str = "ok", **kw) -> SandboxResult:
     fields = {
         "status": status,
         "cases": cases,
@@ -52,7 +52,7 @@ def names(mode: str) -> list[str]:
 
 
 def test_reference_is_accepted_and_samples_carry_details() -> None:
-    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=InProcessSandbox(PROBLEM))
     assert graded.verdict == Verdict.accepted
     assert graded.passed == len(PROBLEM.cases)
     samples = [c for c in graded.cases if not c.hidden]
@@ -63,14 +63,14 @@ def test_reference_is_accepted_and_samples_carry_details() -> None:
 
 
 def test_run_mode_grades_only_the_samples() -> None:
-    graded = grade(SPEC, REFERENCE, mode="run", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+    graded = grade(SPEC, REFERENCE, mode="run", sandbox=InProcessSandbox(PROBLEM))
     assert [c.name for c in graded.cases] == names("run")
     assert all(not c.hidden for c in graded.cases)
 
 
 def test_each_mutant_is_a_wrong_answer_or_runtime_error() -> None:
     for mutant in load_mutants(SPEC.path):
-        graded = grade(SPEC, mutant.source, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+        graded = grade(SPEC, mutant.source, mode="submit", sandbox=InProcessSandbox(PROBLEM))
         assert graded.verdict in (Verdict.wrong_answer, Verdict.runtime_error), mutant.name
         failing = [c for c in graded.cases if not c.passed]
         assert failing and all(c.diagnostic for c in failing)
@@ -235,7 +235,7 @@ def test_our_failures_are_internal_errors() -> None:
         def run(self, *args: object) -> None:
             raise RuntimeError("docker went away")
 
-    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=Broken())  # type: ignore[arg-type]
+    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=Broken())
     assert graded.verdict == Verdict.internal_error
     assert "not your fault" in graded.detail
     assert grade(SPEC, REFERENCE, mode="submit", sandbox=None).verdict == Verdict.internal_error
@@ -246,7 +246,7 @@ def test_alternative_solutions_are_accepted_in_process(slug: str) -> None:
     spec = load_problem(problems_dir() / slug)
     sandbox = InProcessSandbox(graded_problem(spec))
     for path in sorted((spec.path / "solutions").glob("*.py")):
-        graded = grade(spec, path.read_text(), mode="submit", sandbox=sandbox)  # type: ignore[arg-type]
+        graded = grade(spec, path.read_text(), mode="submit", sandbox=sandbox)
         assert graded.verdict == Verdict.accepted, (path.name, [c.diagnostic for c in graded.cases])
 
 
@@ -256,7 +256,7 @@ def test_reference_outputs_are_cached_per_version() -> None:
     assert graded_problem(load_problem(Path(SPEC.path))) is PROBLEM
 
 
-def test_without_docker_a_submission_gets_a_clear_sandbox_unavailable(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_without_docker_a_submission_gets_a_clear_sandbox_unavailable(monkeypatch) -> None:
     from app.config import Settings
     from app.sandbox import Sandbox, SandboxUnavailable
 
@@ -274,7 +274,7 @@ def test_invisible_characters_in_what_the_candidate_sent_are_made_visible() -> N
         "    print('ok\\u202e ssap')\n"
         "    raise ValueError('all cases passed\\u200b\\u2066 really')\n"
     )
-    graded = grade(SPEC, sneaky, mode="run", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+    graded = grade(SPEC, sneaky, mode="run", sandbox=InProcessSandbox(PROBLEM))
     assert graded.verdict == Verdict.runtime_error
     diagnostic = graded.cases[0].diagnostic
     assert "<U+200B><U+2066>" in diagnostic and "\u200b" not in diagnostic

@@ -1,7 +1,7 @@
 """A real Docker sandbox for the tests in this folder (skipped without Docker, except under CI)."""
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -51,7 +51,7 @@ def runtime_sandbox(
 
 
 @pytest.fixture
-def submit(runtime_sandbox: Sandbox, spec: ProblemSpec):  # type: ignore[no-untyped-def]
+def submit(runtime_sandbox: Sandbox, spec: ProblemSpec) -> Callable[..., GradeResult]:
     def run(source: str, mode: str = "submit") -> GradeResult:
         return grade(spec, source, mode=mode, sandbox=runtime_sandbox)
 

@@ -32,9 +32,9 @@ def _report(**facts):
 """
 
 
-def facts(result: GradeResult) -> dict:  # type: ignore[type-arg]
+def facts(result: GradeResult) -> dict:
     line = next(line for line in result.stdout.splitlines() if line.startswith("REPORT "))
-    return json.loads(line.removeprefix("REPORT "))  # type: ignore[no-any-return]
+    return json.loads(line.removeprefix("REPORT "))
 
 
 @pytest.fixture(scope="module", params=["runc", "runsc"])

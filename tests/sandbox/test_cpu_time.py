@@ -25,7 +25,7 @@ FOLDER = problems_dir() / "softmax-cross-entropy"
 REFERENCE = (FOLDER / "reference.py").read_text()
 
 
-def _spec():  # type: ignore[no-untyped-def]
+def _spec():
     spec = load_problem(FOLDER)
     limits = Limits(cpu_seconds=LIMIT_S, memory_mb=spec.meta.limits.memory_mb)
     return dataclasses.replace(spec, meta=spec.meta.model_copy(update={"limits": limits}))

@@ -2,14 +2,19 @@
 and the next submission is graded normally."""
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app.judge.verdicts import GradeResult
 from app.models import Verdict
+from app.sandbox import Sandbox
 from tests.helpers import require_or_skip
+
+Submit = Callable[..., GradeResult]
 
 # Prepended to the reference so that only the attack decides the outcome.
 ATTACKS = {
@@ -99,8 +104,8 @@ ATTACKS = {
 @pytest.mark.parametrize("name", sorted(ATTACKS))
 def test_attack_gets_its_verdict_and_the_next_submission_is_fine(
     name: str,
-    submit,
-    reference_source: str,  # type: ignore[no-untyped-def]
+    submit: Submit,
+    reference_source: str,
 ) -> None:
     code, verdicts = ATTACKS[name]
     result = submit(code + "\n" + reference_source)
@@ -139,7 +144,7 @@ SIGNALS = {
 
 @pytest.mark.parametrize("name", sorted(SIGNALS))
 def test_signals_from_inside_get_their_exact_verdict(
-    name: str, submit, reference_source: str, request: pytest.FixtureRequest
+    name: str, submit: Submit, reference_source: str, request: pytest.FixtureRequest
 ) -> None:
     code, by_runtime = SIGNALS[name]
     verdict, in_detail = by_runtime[request.node.callspec.params["runtime_sandbox"]]
@@ -152,7 +157,9 @@ def test_signals_from_inside_get_their_exact_verdict(
     assert after.verdict == Verdict.accepted, after.detail
 
 
-def test_attacks_that_must_all_fail_inside(submit, reference_source: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_attacks_that_must_all_fail_inside(
+    submit: Submit, reference_source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each probe raises if it succeeds; an accepted verdict means every probe failed."""
     monkeypatch.setenv("DLI_SECRET_KEY", "host-secret-that-must-not-leak")
     host_file = "/tmp/dli-host-only-file"
@@ -194,7 +201,7 @@ if leaks:
     assert result.verdict == Verdict.accepted, result.detail
 
 
-def test_files_do_not_survive_between_submissions(submit, reference_source: str) -> None:  # type: ignore[no-untyped-def]
+def test_files_do_not_survive_between_submissions(submit: Submit, reference_source: str) -> None:
     plant = (
         "import os\n"
         "for d in ('/tmp', '/dev/shm', '/var/tmp', '/run/lock'):\n"
@@ -214,7 +221,7 @@ def test_files_do_not_survive_between_submissions(submit, reference_source: str)
     assert result.verdict == Verdict.accepted, result.detail
 
 
-def test_symlinks_planted_for_the_host_lead_nowhere(submit, reference_source: str) -> None:  # type: ignore[no-untyped-def]
+def test_symlinks_planted_for_the_host_lead_nowhere(submit: Submit, reference_source: str) -> None:
     plant = (
         "import os\n"
         "for name in ('.dli-stdout', '.dli-stderr'):\n"  # in the job's working directory
@@ -228,7 +235,7 @@ def test_symlinks_planted_for_the_host_lead_nowhere(submit, reference_source: st
 
 
 def test_runaway_stdout_is_capped_and_leaves_no_container_log(
-    submit, reference_source: str
+    submit: Submit, reference_source: str
 ) -> None:
     logs = "/var/lib/docker/containers"
     before = _du(logs)
@@ -285,7 +292,7 @@ def test_an_unreadable_log_directory_is_not_measured(
     assert _du(str(tmp_path)) is None
 
 
-def test_twenty_hostile_submissions_at_once(submit, reference_source: str) -> None:  # type: ignore[no-untyped-def]
+def test_twenty_hostile_submissions_at_once(submit: Submit, reference_source: str) -> None:
     never_accepted = [n for n in sorted(ATTACKS) if Verdict.accepted not in ATTACKS[n][1]]
     hostile = [ATTACKS[n][0] + reference_source for n in never_accepted][:20]
     assert len(hostile) >= 18
@@ -297,7 +304,7 @@ def test_twenty_hostile_submissions_at_once(submit, reference_source: str) -> No
         assert all(f.result().verdict != Verdict.accepted for f in bad_results)
 
 
-def test_stale_containers_of_a_dead_worker_are_reaped(sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_stale_containers_of_a_dead_worker_are_reaped(sandbox: Sandbox) -> None:
     import socket
 
     from app.sandbox import reap_stale
@@ -315,7 +322,9 @@ def test_stale_containers_of_a_dead_worker_are_reaped(sandbox) -> None:  # type:
     assert warm <= left  # the live pool's containers stay
 
 
-def test_reaping_races_with_other_removers_without_failing(sandbox, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_reaping_races_with_other_removers_without_failing(
+    sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A container listed and then removed by another process is simply gone (once: 7% crashes)."""
     import socket
 

@@ -51,7 +51,7 @@ def _claim_order(db: Session) -> list[int]:
     return order
 
 
-def _accepted():  # type: ignore[no-untyped-def]
+def _accepted():
     from app.judge.verdicts import GradeResult
     from app.models import Verdict
 
@@ -91,7 +91,7 @@ def test_an_expired_claim_is_taken_over_and_a_live_one_is_not(app: FastAPI, db: 
     db.commit()
     assert claimed is not None and claimed.id == sub.id
     assert service.claim_next(db) is None  # the worker holding it is alive
-    db.get(Submission, sub.id).lease_until = utcnow() - timedelta(seconds=1)  # type: ignore[union-attr]
+    db.get(Submission, sub.id).lease_until = utcnow() - timedelta(seconds=1)
     db.commit()
     again = service.claim_next(db)  # its worker died: the claim ran out
     assert again is not None and again.id == sub.id
@@ -177,7 +177,7 @@ def test_a_restart_requeues_only_the_jobs_of_dead_processes(app: FastAPI, db: Se
         assert sorted(service.unfinished_ids(db)) == sorted([dead.id, legacy.id])
         db.commit()
         db.expire_all()
-        assert db.get(Submission, live.id).status == SubmissionStatus.running  # type: ignore[union-attr]
+        assert db.get(Submission, live.id).status == SubmissionStatus.running
     finally:
         alive.kill()
         alive.wait()

@@ -27,7 +27,7 @@ def server(web_database: str, sandbox: Sandbox) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     require_or_skip(CHROMIUM is not None, "Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 

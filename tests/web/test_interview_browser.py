@@ -12,7 +12,7 @@ from tests.web.people import REFERENCE, WRONG, make_user, sign_in, type_code, vi
 NOTE = "hesitated on the max shift"
 
 
-def test_mock_interview_end_to_end(server: str, web_database: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_mock_interview_end_to_end(server: str, web_database: str, browser) -> None:
     make_user(web_database, "proctor1", Role.proctor)
     proctor = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     sign_in(proctor, server, "proctor1")
