@@ -323,7 +323,7 @@ def test_stale_containers_of_a_dead_worker_are_reaped(sandbox: Sandbox) -> None:
 
 
 def test_reaping_races_with_other_removers_without_failing(
-    sandbox, monkeypatch: pytest.MonkeyPatch
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A container listed and then removed by another process is simply gone (once: 7% crashes)."""
     import socket
