@@ -4,16 +4,12 @@ Database tests run on SQLite, and also on PostgreSQL when DLI_TEST_DATABASE_URL 
 Under CI (the `CI` variable set) a missing PostgreSQL is an error, not a skip.
 """
 
-import os
-import re
 from collections.abc import Iterator
-from pathlib import Path
 
-import docker
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.catalog import service as catalog_service
@@ -22,29 +18,18 @@ from app.db import make_engine, make_sessionmaker
 from app.judge.spec import load_catalog
 from app.main import create_app
 from app.migrate import upgrade
-from app.models import Base
+from app.models import Base, Role
 from app.sandbox import Sandbox
 from app.sandbox.image import build_image
-
-IN_CI = bool(os.environ.get("CI"))
-PG_URL = os.environ.get("DLI_TEST_DATABASE_URL")
-
-
-def require_or_skip(available: bool, reason: str) -> None:
-    """Skip outside CI when a real service is missing; in CI, fail instead."""
-    if available:
-        return
-    if IN_CI:
-        pytest.fail(f"{reason} (required under CI)")
-    pytest.skip(reason)
-
-
-def reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+from tests.helpers import (
+    PG_URL,
+    ApiUser,
+    MakeApiUser,
+    docker_answers,
+    require_or_skip,
+    reset_postgres,
+    user_with_token,
+)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -100,35 +85,16 @@ def db(app: FastAPI) -> Iterator[Session]:
         yield session
 
 
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+@pytest.fixture
+def api_user(app: FastAPI) -> MakeApiUser:
+    """`api_user(name, role=Role.user)`: a new user in the app's database and an API token of
+    theirs, as `(user_id, token)` (`.headers` is the Authorization header)."""
 
+    def make(name: str, role: Role = Role.user) -> ApiUser:
+        with app.state.sessionmaker() as session:
+            return user_with_token(session, name, role)
 
-def csrf_from(client: TestClient, path: str) -> str:
-    match = CSRF_RE.search(client.get(path).text)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def register(client: TestClient, username: str, password: str = "correct horse") -> None:
-    token = csrf_from(client, "/register")
-    resp = client.post(
-        "/register",
-        data={"username": username, "password": password, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert resp.status_code == 303, resp.text
-
-
-def problems_dir() -> Path:
-    return ROOT / "problems"
-
-
-def docker_answers() -> bool:
-    try:
-        docker.from_env(timeout=5).ping()
-        return True
-    except Exception:
-        return False
+    return make
 
 
 @pytest.fixture(scope="session")
@@ -143,26 +109,3 @@ def sandbox(sandbox_settings: Settings) -> Iterator[Sandbox]:
     box = Sandbox(sandbox_settings)
     yield box
     box.close()
-
-
-class RecordingQueue:
-    """Stands in for the grading queue where grading is not under test: it records the ids."""
-
-    def __init__(self) -> None:
-        self.ids: list[int] = []
-
-    def enqueue(self, submission_id: int) -> None:
-        self.ids.append(submission_id)
-
-    def unavailable_reason(self) -> str | None:
-        return None
-
-    def close(self) -> None:
-        pass
-
-
-def recording_queue(app: FastAPI) -> RecordingQueue:
-    """Stop the app's real queue (its threads would claim jobs from the table) and record instead."""
-    app.state.queue.close()
-    app.state.queue = RecordingQueue()
-    return app.state.queue

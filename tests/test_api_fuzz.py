@@ -13,11 +13,10 @@ from app.config import ROOT, Settings
 from app.judge.spec import load_catalog
 from app.main import create_app
 from app.migrate import upgrade
-from app.users import service as users
-from tests.conftest import RecordingQueue
+from tests.helpers import RecordingQueue, user_with_token
 
 
-def _app_with_token():  # type: ignore[no-untyped-def]
+def _app_with_token():
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='dli-fuzz-')) / 'fuzz.db'}"
     upgrade(url)
     app = create_app(
@@ -31,10 +30,8 @@ def _app_with_token():  # type: ignore[no-untyped-def]
     app.state.queue = RecordingQueue()  # grading is not under test (the app is not started)
     with app.state.sessionmaker() as db:
         catalog.sync(db, specs=load_catalog(ROOT / "problems"))
-        user = users.create_user(db, username="fuzzer", password="long enough pw")
-        _, token = users.create_token(db, user=user, name="fuzz")
-        db.commit()
-    return app, {"Authorization": f"Bearer {token}"}
+        fuzzer = user_with_token(db, "fuzzer")
+    return app, fuzzer.headers
 
 
 APP, AUTH = _app_with_token()
@@ -47,7 +44,7 @@ schema.config.generation.update(
 
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_request_breaks_the_api(case) -> None:  # type: ignore[no-untyped-def]
+def test_no_request_breaks_the_api(case) -> None:
     for headers in (AUTH, {}):
         response = case.call(headers=headers)
         assert response.status_code < 500, (case.method, case.path, response.text[:300])
@@ -82,7 +79,7 @@ AWKWARD = [
 FILLERS = {"integer": "1", "string": "softmax-cross-entropy"}
 
 
-def _string_parameters(operation):  # type: ignore[no-untyped-def]
+def _string_parameters(operation):
     for parameter in operation.iter_parameters():
         kind = parameter.definition.get("schema", {})
         types = {kind.get("type")} | {option.get("type") for option in kind.get("anyOf", [])}
@@ -98,7 +95,7 @@ OPERATIONS = [result.ok() for result in schema.get_all_operations()]
     [op for op in OPERATIONS if any(True for _ in _string_parameters(op))],
     ids=lambda op: f"{op.method.upper()} {op.path}",
 )
-def test_awkward_strings_in_every_string_parameter(operation) -> None:  # type: ignore[no-untyped-def]
+def test_awkward_strings_in_every_string_parameter(operation) -> None:
     path_defaults = {
         p.name: FILLERS.get(p.definition.get("schema", {}).get("type"), "x" * 43)
         for p in operation.iter_parameters()

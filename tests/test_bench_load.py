@@ -26,7 +26,7 @@ def test_a_waiting_user_never_submits_faster_than_the_rate_limit() -> None:
         async with httpx.AsyncClient(
             transport=httpx.MockTransport(server), base_url="http://dli"
         ) as client:
-            await _waiting_user(client, figures, 0.0, 0.4, stop)  # type: ignore[arg-type]
+            await _waiting_user(client, figures, 0.0, 0.4, stop)
         return figures
 
     figures = asyncio.run(main())

@@ -17,7 +17,7 @@ from app.bench_load import GOOD
 from app.config import ROOT, get_settings
 from app.sandbox.container import LABEL
 from app.sandbox.image import build_debian_base, build_image
-from tests.conftest import require_or_skip
+from tests.helpers import docker_answers, require_or_skip
 
 COMPOSE = ROOT / "docker-compose.yml"
 OFFLINE = ROOT / "tests" / "compose"  # stand-ins for the registry's images, see offline.yml
@@ -105,6 +105,7 @@ def test_the_deployment_grades_a_submission_for_real(tmp_path: Path) -> None:
     migrate service sets up the database once and ends, the api answers, and a submission sent to
     the api is graded by the Celery worker in a sandbox on this host's engine."""
     compose = compose_command()
+    require_or_skip(docker_answers(), "no Docker engine answers")
     client = docker.from_env(timeout=600)
     build_debian_base(client, BASE, BASE_PACKAGES)
     build_image(get_settings())  # the worker's `dli sandbox build` finds it up to date

@@ -24,7 +24,7 @@ from sqlalchemy.sql.schema import DEFAULT_NAMING_CONVENTION, ColumnCollectionMix
 
 from app.migrate import alembic_config
 from app.models import Base
-from tests.conftest import PG_URL, require_or_skip
+from tests.helpers import PG_URL, require_or_skip
 
 # (kind, name, columns, referred table or ""): one per constraint or index of a table.
 Named = tuple[str, str, tuple[str, ...], str]

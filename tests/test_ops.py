@@ -8,8 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.db import after_commit
-from app.users import service as users
-from tests.conftest import recording_queue
+from tests.helpers import MakeApiUser, recording_queue
 
 
 def _metric(text: str, name: str, labels: str = "") -> float:
@@ -27,21 +26,21 @@ def test_health_readiness_and_request_ids(app: FastAPI) -> None:
         assert echoed.headers["x-request-id"] == "0123456789abcdef" * 2
 
         queue = recording_queue(app)
-        queue.unavailable_reason = lambda: "no Docker engine answers"  # type: ignore[method-assign]
+        queue.unavailable_reason = lambda: "no Docker engine answers"
         down = client.get("/readyz")
         assert down.status_code == 503
         body = down.json()
         assert body["checks"]["database"] == "ok"
         assert body["checks"]["sandbox"] == "unavailable: no Docker engine answers"
-        queue.unavailable_reason = lambda: None  # type: ignore[method-assign]
+        queue.unavailable_reason = lambda: None
         up = client.get("/readyz")
         assert up.status_code == 200 and set(up.json()["checks"].values()) == {"ok"}
 
 
-def test_metrics_show_the_queue_the_pool_and_the_verdicts(app: FastAPI, db: Session) -> None:
-    user = users.create_user(db, username="mia", password="long enough pw")
-    _, token = users.create_token(db, user=user, name="t")
-    db.commit()
+def test_metrics_show_the_queue_the_pool_and_the_verdicts(
+    app: FastAPI, db: Session, api_user: MakeApiUser
+) -> None:
+    _, token = api_user("mia")
     with TestClient(app) as client:
         queue = recording_queue(app)
         before = client.get("/metrics")

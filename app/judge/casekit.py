@@ -420,11 +420,11 @@ def changed_inputs(before: Mapping[str, Any], after: Mapping[str, Any]) -> str |
                 same |= np.isnan(old) & np.isnan(new)
             if not same.all():
                 idx = tuple(int(i) for i in np.argwhere(~same)[0])
-                # Where, and what the candidate's code wrote there, never the input's own value:
-                # hidden cases do not show their inputs.
+                # Where, never a value: the old one is an input, and the new one may be a copy of
+                # another input, and hidden cases do not show their inputs.
                 return (
-                    f"your code changed the input `{name}` in place: {name}{_fmt_index(idx)} "
-                    f"is now {new[idx].item()!r}; work on a copy"
+                    f"your code changed the input `{name}` in place (first at "
+                    f"{name}{_fmt_index(idx)}); work on a copy"
                 )
         elif isinstance(old, list | dict) and old != new:
             return f"your code changed the input `{name}` in place; work on a copy"

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.judge.spec import CatalogError, load_catalog, load_problem
-from tests.conftest import problems_dir
+from tests.helpers import problems_dir
 
 
 def test_real_catalog_loads_in_table_order() -> None:

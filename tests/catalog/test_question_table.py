@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.judge.kinds import Verdict
 from app.models import Problem, Submission, SubmissionStatus, User, utcnow
 from app.submissions.service import apply_to_status
-from tests.conftest import problems_dir, register
+from tests.helpers import problems_dir, register
 
 
 def finish(db: Session, username: str, slug: str, verdict: Verdict, mode: str = "submit") -> None:
@@ -49,7 +49,7 @@ def test_both_tables_are_listed_with_their_columns(client: TestClient) -> None:
     assert "Sign in</a> or" in html  # anonymous prompt
 
 
-def test_status_column_is_per_user(app, client: TestClient, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_status_column_is_per_user(app, client: TestClient, db: Session) -> None:
     alice, bob = client, TestClient(app)
     register(alice, "alice")
     register(bob, "bob")
@@ -98,7 +98,7 @@ def test_filters_by_category_and_status(client: TestClient, db: Session) -> None
     assert client.get("/", params={"status": "bogus"}).status_code == 200
 
 
-def test_acceptance_counts_every_users_submits(app, client: TestClient, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_acceptance_counts_every_users_submits(app, client: TestClient, db: Session) -> None:
     register(client, "alice")
     register(TestClient(app), "bob")
     finish(db, "alice", "softmax-cross-entropy", Verdict.wrong_answer)

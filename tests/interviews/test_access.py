@@ -10,48 +10,27 @@ from sqlalchemy.orm import Session
 
 from app.interviews.timer import Sweeper
 from app.models import Interview, InterviewState, Role, Submission, utcnow
-from app.users import service as users
-from tests.conftest import recording_queue
+from tests.helpers import MakeApiUser, recording_queue
+from tests.interviews.helpers import create, token_of
 
 SECRET_NOTE = "candidate froze on the softmax gradient"
 
 
-def bearer(db: Session, name: str, role: Role = Role.user) -> dict[str, str]:
-    user = users.create_user(db, username=name, password="long enough pw", role=role)
-    _, token = users.create_token(db, user=user, name="t")
-    db.commit()
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.fixture
-def api(app: FastAPI):  # type: ignore[no-untyped-def]
+def api(app: FastAPI):
     with TestClient(app) as client:
         recording_queue(app)
         yield client
 
 
-def create(api: TestClient, headers: dict[str, str], **overrides: object) -> dict:
-    body = {
-        "title": "ML engineer screen",
-        "problems": ["softmax-cross-entropy", "log-softmax"],
-        "duration_s": 1800,
-    }
-    body.update(overrides)
-    resp = api.post("/api/v1/interviews", json=body, headers=headers)
-    assert resp.status_code == 201, resp.text
-    return resp.json()
-
-
-def token_of(link: str) -> str:
-    return link.rsplit("/i/", 1)[1]
-
-
-def test_only_proctors_create_and_each_sees_only_their_own(api: TestClient, db: Session) -> None:
-    user = bearer(db, "plainuser")
+def test_only_proctors_create_and_each_sees_only_their_own(
+    api: TestClient, db: Session, api_user: MakeApiUser
+) -> None:
+    user = api_user("plainuser").headers
     body = {"title": "x", "problems": ["log-softmax"], "duration_s": 600}
     assert api.post("/api/v1/interviews", json=body, headers=user).status_code == 403
-    p1, p2 = bearer(db, "proctor1", Role.proctor), bearer(db, "proctor2", Role.proctor)
-    admin = bearer(db, "admin1", Role.admin)
+    p1, p2 = api_user("proctor1", Role.proctor).headers, api_user("proctor2", Role.proctor).headers
+    admin = api_user("admin1", Role.admin).headers
     mine = create(api, p1)
     assert api.get(f"/api/v1/interviews/{mine['id']}", headers=p2).status_code == 404
     assert api.post(f"/api/v1/interviews/{mine['id']}/start", headers=p2).status_code == 404
@@ -61,9 +40,9 @@ def test_only_proctors_create_and_each_sees_only_their_own(api: TestClient, db: 
 
 
 def test_candidate_token_opens_only_its_own_interview_and_side(
-    api: TestClient, db: Session
+    api: TestClient, db: Session, api_user: MakeApiUser
 ) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+    proctor = api_user("proctor1", Role.proctor).headers
     first = create(api, proctor, title="first")
     second = create(api, proctor, title="second")
     view = api.get(f"/api/v1/interview-sessions/{token_of(first['candidate_link'])}").json()
@@ -81,8 +60,8 @@ def test_candidate_token_opens_only_its_own_interview_and_side(
     )
 
 
-def test_lobby_then_live_then_ended(api: TestClient, db: Session) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+def test_lobby_then_live_then_ended(api: TestClient, db: Session, api_user: MakeApiUser) -> None:
+    proctor = api_user("proctor1", Role.proctor).headers
     created = create(api, proctor)
     token = token_of(created["candidate_link"])
     code = {"code": "x = 1\n"}
@@ -118,8 +97,10 @@ def test_lobby_then_live_then_ended(api: TestClient, db: Session) -> None:
     assert row is not None and row.interview_id == created["id"]
 
 
-def test_revoked_link_refuses_everything(api: TestClient, db: Session) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+def test_revoked_link_refuses_everything(
+    api: TestClient, db: Session, api_user: MakeApiUser
+) -> None:
+    proctor = api_user("proctor1", Role.proctor).headers
     created = create(api, proctor)
     token = token_of(created["candidate_link"])
     api.post(f"/api/v1/interviews/{created['id']}/start", headers=proctor)
@@ -132,8 +113,10 @@ def test_revoked_link_refuses_everything(api: TestClient, db: Session) -> None:
     assert api.post(f"/api/v1/interview-sessions/{token}/submissions", json=sub).status_code == 404
 
 
-def test_notes_and_scorecard_never_reach_the_candidate(api: TestClient, db: Session) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+def test_notes_and_scorecard_never_reach_the_candidate(
+    api: TestClient, db: Session, api_user: MakeApiUser
+) -> None:
+    proctor = api_user("proctor1", Role.proctor).headers
     created = create(api, proctor)
     token = token_of(created["candidate_link"])
     api.post(f"/api/v1/interviews/{created['id']}/start", headers=proctor)
@@ -172,8 +155,10 @@ def test_notes_and_scorecard_never_reach_the_candidate(api: TestClient, db: Sess
     assert SECRET_NOTE in api.get(f"/api/v1/interviews/{created['id']}", headers=proctor).text
 
 
-def test_hints_released_by_the_proctor_reach_the_candidate(api: TestClient, db: Session) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+def test_hints_released_by_the_proctor_reach_the_candidate(
+    api: TestClient, db: Session, api_user: MakeApiUser
+) -> None:
+    proctor = api_user("proctor1", Role.proctor).headers
     created = create(api, proctor, allow_run=False)
     token = token_of(created["candidate_link"])
     api.post(f"/api/v1/interviews/{created['id']}/start", headers=proctor)
@@ -189,9 +174,9 @@ def test_hints_released_by_the_proctor_reach_the_candidate(api: TestClient, db: 
 
 
 def test_timer_is_server_time_and_ends_without_any_browser(
-    app: FastAPI, api: TestClient, db: Session
+    app: FastAPI, api: TestClient, db: Session, api_user: MakeApiUser
 ) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+    proctor = api_user("proctor1", Role.proctor).headers
     created = create(api, proctor, duration_s=60)
     token = token_of(created["candidate_link"])
     api.post(f"/api/v1/interviews/{created['id']}/start", headers=proctor)
@@ -213,8 +198,10 @@ def test_timer_is_server_time_and_ends_without_any_browser(
     )
 
 
-def test_candidate_events_reach_the_timeline(api: TestClient, db: Session) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+def test_candidate_events_reach_the_timeline(
+    api: TestClient, db: Session, api_user: MakeApiUser
+) -> None:
+    proctor = api_user("proctor1", Role.proctor).headers
     created = create(api, proctor)
     token = token_of(created["candidate_link"])
     api.post(f"/api/v1/interviews/{created['id']}/start", headers=proctor)
@@ -235,9 +222,9 @@ def test_candidate_events_reach_the_timeline(api: TestClient, db: Session) -> No
 
 
 def test_candidate_report_shows_the_scorecard_only_when_shared(
-    api: TestClient, db: Session
+    api: TestClient, db: Session, api_user: MakeApiUser
 ) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+    proctor = api_user("proctor1", Role.proctor).headers
     created = create(api, proctor, link_valid_hours=2)
     assert (
         1.9 * 3600
@@ -267,8 +254,10 @@ def test_candidate_report_shows_the_scorecard_only_when_shared(
     assert "Scorecard" in shared and "Recommendation" in shared and SECRET_NOTE not in shared
 
 
-def test_extend_moves_the_deadline_only_while_live(api: TestClient, db: Session) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+def test_extend_moves_the_deadline_only_while_live(
+    api: TestClient, db: Session, api_user: MakeApiUser
+) -> None:
+    proctor = api_user("proctor1", Role.proctor).headers
     created = create(api, proctor, duration_s=600)
     url = f"/api/v1/interviews/{created['id']}"
     assert api.post(url + "/extend", json={"seconds": 60}, headers=proctor).status_code == 409

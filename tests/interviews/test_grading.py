@@ -8,16 +8,16 @@ from sqlalchemy.orm import Session
 
 from app.models import Role
 from app.sandbox import Sandbox
-from tests.conftest import csrf_from, problems_dir, register
-from tests.interviews.test_access import bearer, create, token_of
+from tests.helpers import MakeApiUser, csrf_from, problems_dir, register
+from tests.interviews.helpers import create, token_of
 
 REFERENCE = (problems_dir() / "log-softmax" / "reference.py").read_text()
 
 
 def test_signed_in_candidate_gets_graded_and_credited(
-    app: FastAPI, db: Session, sandbox: Sandbox
+    app: FastAPI, db: Session, sandbox: Sandbox, api_user: MakeApiUser
 ) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+    proctor = api_user("proctor1", Role.proctor).headers
     with TestClient(app) as client:
         created = create(client, proctor, problems=["log-softmax"])
         token = token_of(created["candidate_link"])

@@ -13,36 +13,38 @@ from app.interviews import candidates, rules
 from app.main import create_app
 from app.models import CodeSnapshot, Role, Submission, User
 from app.users import service as users
-from tests.conftest import csrf_from, recording_queue, register
-from tests.interviews.test_access import bearer, create, token_of
+from tests.helpers import MakeApiUser, csrf_from, recording_queue, register
+from tests.interviews.helpers import create, token_of
 
 WRONG = "def softmax_cross_entropy(l, y):\n    return 0.0, l\n"
 
 
 @pytest.fixture
-def api(app: FastAPI):  # type: ignore[no-untyped-def]
+def api(app: FastAPI):
     with TestClient(app) as client:
         recording_queue(app)
         yield client
 
 
-def live_interview(api: TestClient, db: Session, **options: object) -> tuple[dict, str, dict]:
-    proctor = bearer(db, "proctor1", Role.proctor)
+def live_interview(
+    api: TestClient, api_user: MakeApiUser, **options: object
+) -> tuple[dict, str, dict]:
+    proctor = api_user("proctor1", Role.proctor).headers
     created = create(api, proctor, **options)
     api.post(f"/api/v1/interviews/{created['id']}/start", headers=proctor)
     return created, token_of(created["candidate_link"]), proctor
 
 
-def submit(client: TestClient, token: str, mode: str = "submit", code: str = WRONG):  # type: ignore[no-untyped-def]
+def submit(client: TestClient, token: str, mode: str = "submit", code: str = WRONG):
     body = {"position": 0, "code": code, "mode": mode}
     return client.post(f"/api/v1/interview-sessions/{token}/submissions", json=body)
 
 
 def test_opening_a_link_while_signed_in_credits_nobody(
-    app: FastAPI, api: TestClient, db: Session
+    app: FastAPI, api: TestClient, db: Session, api_user: MakeApiUser
 ) -> None:
     """Before, the first signed-in visitor became the candidate, and the bare link then acted as them."""
-    created, token, _ = live_interview(api, db)
+    created, token, _ = live_interview(api, api_user)
     carol = TestClient(app)
     register(carol, "carol")
     view = carol.get(f"/api/v1/interview-sessions/{token}").json()
@@ -56,9 +58,9 @@ def test_opening_a_link_while_signed_in_credits_nobody(
 
 
 def test_claiming_credits_only_requests_with_that_accounts_session(
-    app: FastAPI, api: TestClient, db: Session
+    app: FastAPI, api: TestClient, db: Session, api_user: MakeApiUser
 ) -> None:
-    created, token, proctor = live_interview(api, db)
+    created, token, proctor = live_interview(api, api_user)
     carol = TestClient(app)
     register(carol, "carol")
     headers = {"X-CSRF-Token": csrf_from(carol, "/")}
@@ -85,18 +87,20 @@ def test_claiming_credits_only_requests_with_that_accounts_session(
     assert "claimed" in [e["kind"] for e in detail["events"]]
 
 
-def test_candidate_submissions_are_rate_limited_per_interview(api: TestClient, db: Session) -> None:
+def test_candidate_submissions_are_rate_limited_per_interview(
+    api: TestClient, db: Session, api_user: MakeApiUser
+) -> None:
     """Before, 40 of 40 candidate submissions sent at once were accepted."""
-    _, token, _ = live_interview(api, db)
+    _, token, _ = live_interview(api, api_user)
     with ThreadPoolExecutor(20) as pool:
         codes = list(pool.map(lambda _: submit(api, token, "run").status_code, range(40)))
     assert codes.count(202) == 12 and codes.count(429) == 28
 
 
 def test_snapshots_are_deduplicated_rate_limited_and_capped(
-    api: TestClient, db: Session, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
-    created, token, proctor = live_interview(api, db)
+    api: TestClient, db: Session, monkeypatch, api_user: MakeApiUser
+) -> None:
+    created, token, proctor = live_interview(api, api_user)
     url = f"/api/v1/interview-sessions/{token}/code/0"
     for _ in range(5):
         assert api.put(url, json={"code": "same"}).status_code == 204
@@ -116,11 +120,11 @@ def test_snapshots_are_deduplicated_rate_limited_and_capped(
 
 
 def test_the_report_page_no_longer_carries_every_snapshot(
-    app: FastAPI, api: TestClient, db: Session, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    app: FastAPI, api: TestClient, db: Session, monkeypatch, api_user: MakeApiUser
+) -> None:
     """Before, 1,000 snapshots of 64 KiB made the report page 65.6 MB."""
     monkeypatch.setattr(candidates, "SNAPSHOTS_PER_MINUTE", 10_000)
-    created, token, proctor = live_interview(api, db)
+    created, token, proctor = live_interview(api, api_user)
     big = "#" * (60 * 1024)
     for i in range(200):
         api.put(f"/api/v1/interview-sessions/{token}/code/0", json={"code": f"{big}{i}"})
@@ -133,9 +137,9 @@ def test_the_report_page_no_longer_carries_every_snapshot(
 
 
 def test_submit_output_goes_to_the_interviewer_only_when_diagnostics_are_hidden(
-    api: TestClient, db: Session
+    api: TestClient, db: Session, api_user: MakeApiUser
 ) -> None:
-    created, token, proctor = live_interview(api, db)
+    created, token, proctor = live_interview(api, api_user)
     sub_id = submit(api, token).json()["id"]
     row = db.get(Submission, sub_id)
     assert row is not None
@@ -147,8 +151,10 @@ def test_submit_output_goes_to_the_interviewer_only_when_diagnostics_are_hidden(
     assert theirs["submissions"][0]["stdout"] == "CASE SEEDS: 1, 2, 3"
 
 
-def test_a_demoted_proctor_loses_their_interviews(api: TestClient, db: Session) -> None:
-    created, _, proctor = live_interview(api, db)
+def test_a_demoted_proctor_loses_their_interviews(
+    api: TestClient, db: Session, api_user: MakeApiUser
+) -> None:
+    created, _, proctor = live_interview(api, api_user)
     users.set_role(db, username="proctor1", role=Role.user)
     db.commit()
     for method, path in [
@@ -161,8 +167,8 @@ def test_a_demoted_proctor_loses_their_interviews(api: TestClient, db: Session) 
 
 
 def test_a_notes_save_that_cannot_commit_is_an_error_the_client_sees(
-    settings, engine, db: Session
-) -> None:  # type: ignore[no-untyped-def]
+    settings, engine, db: Session, api_user: MakeApiUser
+) -> None:
     """Before, a save answered 200 while its commit failed ("database is locked") and was lost."""
     app = create_app(settings.model_copy(update={"database_lock_timeout_s": 0.5}))
     from app.catalog import service as catalog
@@ -173,7 +179,7 @@ def test_a_notes_save_that_cannot_commit_is_an_error_the_client_sees(
         setup.commit()
     with TestClient(app) as client:
         recording_queue(app)
-        created, _, proctor = live_interview(client, db)
+        created, _, proctor = live_interview(client, api_user)
         url = f"/api/v1/interviews/{created['id']}/notes"
         with engine.connect() as holder:
             if engine.dialect.name == "sqlite":

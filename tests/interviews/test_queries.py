@@ -12,24 +12,17 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.catalog.service import MAX_CODE_BYTES
-from app.models import (
-    CaseResult,
-    Problem,
-    Role,
-    Submission,
-    SubmissionStatus,
-    User,
-    Verdict,
-)
+from app.judge.kinds import Verdict
+from app.models import CaseResult, Problem, Role, Submission, SubmissionStatus, User
 from app.users import service as users
-from tests.conftest import recording_queue
-from tests.interviews.test_access import bearer, create, token_of
+from tests.helpers import MakeApiUser, recording_queue
+from tests.interviews.helpers import create, token_of
 
 CASES = 6
 
 
 @pytest.fixture
-def api(app: FastAPI):  # type: ignore[no-untyped-def]
+def api(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as client:
         recording_queue(app)
         app.state.interview_timer.close()  # its sweeps would be counted too
@@ -41,8 +34,8 @@ def counting(app: FastAPI) -> Iterator[list[str]]:
     """The SQL statements the app's engine runs meanwhile."""
     statements: list[str] = []
 
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
+    def count(*args: object) -> None:  # conn, cursor, statement, parameters, context, many
+        statements.append(str(args[2]))
 
     event.listen(app.state.engine, "before_cursor_execute", count)
     try:
@@ -95,9 +88,9 @@ def graded_interview(api: TestClient, db: Session, proctor: dict, submissions: i
 
 
 def test_views_cost_the_same_queries_for_one_or_five_submissions(
-    app: FastAPI, api: TestClient, db: Session
+    app: FastAPI, api: TestClient, db: Session, api_user: MakeApiUser
 ) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+    proctor = api_user("proctor1", Role.proctor).headers
     one = graded_interview(api, db, proctor, submissions=1)
     five = graded_interview(api, db, proctor, submissions=5)
 
@@ -136,9 +129,9 @@ def test_views_cost_the_same_queries_for_one_or_five_submissions(
 
 
 def test_the_proctor_view_never_loads_snapshot_code(
-    app: FastAPI, api: TestClient, db: Session
+    app: FastAPI, api: TestClient, db: Session, api_user: MakeApiUser
 ) -> None:
-    proctor = bearer(db, "proctor1", Role.proctor)
+    proctor = api_user("proctor1", Role.proctor).headers
     created = graded_interview(api, db, proctor, submissions=2)
     token = token_of(created["candidate_link"])
     for i in range(5):
@@ -162,9 +155,11 @@ def _reads_snapshot_code(statements: list[str]) -> list[str]:
     ]
 
 
-def test_code_over_the_limit_is_a_413_wherever_it_is_sent(api: TestClient, db: Session) -> None:
+def test_code_over_the_limit_is_a_413_wherever_it_is_sent(
+    api: TestClient, db: Session, api_user: MakeApiUser
+) -> None:
     """The limit is in UTF-8 bytes, the same for a save and a submit, and always a 413."""
-    proctor = bearer(db, "proctor1", Role.proctor)
+    proctor = api_user("proctor1", Role.proctor).headers
     created = create(api, proctor)
     api.post(f"/api/v1/interviews/{created['id']}/start", headers=proctor)
     token = token_of(created["candidate_link"])

@@ -122,14 +122,14 @@ def test_expected_exceptions_become_an_output() -> None:
     def lax(v):
         return v
 
-    assert case.execute(strict) == {"raised": "ValueError"}  # type: ignore[arg-type]
-    assert case.execute(lax) == {"raised": None}  # type: ignore[arg-type]
+    assert case.execute(strict) == {"raised": "ValueError"}
+    assert case.execute(lax) == {"raised": None}
 
     def other(v):
         raise KeyError(v)
 
     with pytest.raises(KeyError):
-        case.execute(other)  # type: ignore[arg-type]
+        case.execute(other)
 
 
 def test_batch_builders_and_determinism_check() -> None:

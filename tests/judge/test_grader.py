@@ -4,8 +4,12 @@ The real sandbox is exercised in tests/sandbox and tests/judge/test_hostile.py.
 """
 
 import json
+import math
+import re
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from app.judge.grader import compile_check, grade
@@ -17,14 +21,14 @@ from app.judge.problem import graded_problem
 from app.judge.spec import load_problem
 from app.judge.verdicts import PREVIEW_BUDGET, CaseReport, GradeResult, preview
 from app.sandbox import CaseRun, SandboxResult
-from tests.conftest import problems_dir
+from tests.helpers import problems_dir
 
 SPEC = load_problem(problems_dir() / "softmax-cross-entropy")
 PROBLEM = graded_problem(SPEC)
 REFERENCE = (SPEC.path / "reference.py").read_text()
 
 
-def result(cases: list[CaseRun], status: str = "ok", **kw) -> SandboxResult:  # type: ignore[no-untyped-def]
+def result(cases: list[CaseRun], status: str = "ok", **kw) -> SandboxResult:
     fields = {
         "status": status,
         "cases": cases,
@@ -49,7 +53,7 @@ def names(mode: str) -> list[str]:
 
 
 def test_reference_is_accepted_and_samples_carry_details() -> None:
-    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=InProcessSandbox(PROBLEM))
     assert graded.verdict == Verdict.accepted
     assert graded.passed == len(PROBLEM.cases)
     samples = [c for c in graded.cases if not c.hidden]
@@ -60,25 +64,92 @@ def test_reference_is_accepted_and_samples_carry_details() -> None:
 
 
 def test_run_mode_grades_only_the_samples() -> None:
-    graded = grade(SPEC, REFERENCE, mode="run", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+    graded = grade(SPEC, REFERENCE, mode="run", sandbox=InProcessSandbox(PROBLEM))
     assert [c.name for c in graded.cases] == names("run")
     assert all(not c.hidden for c in graded.cases)
 
 
 def test_each_mutant_is_a_wrong_answer_or_runtime_error() -> None:
     for mutant in load_mutants(SPEC.path):
-        graded = grade(SPEC, mutant.source, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+        graded = grade(SPEC, mutant.source, mode="submit", sandbox=InProcessSandbox(PROBLEM))
         assert graded.verdict in (Verdict.wrong_answer, Verdict.runtime_error), mutant.name
         failing = [c for c in graded.cases if not c.passed]
         assert failing and all(c.diagnostic for c in failing)
 
 
-def test_hidden_failures_never_reveal_expected_values() -> None:
-    wrong = next(m.source for m in load_mutants(SPEC.path) if m.name == "no_max_shift")
-    graded = grade(SPEC, wrong, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
-    hidden = next(c for c in graded.cases if c.name == "huge_logits")
-    assert not hidden.passed and hidden.details is None
-    assert "(this case probes:" in hidden.diagnostic
+# Hidden cases never show their inputs: no details, and no input value in the diagnostic. The
+# diagnostic does say what was wrong (shape, dtype, the first wrong entry with expected and got),
+# so that a wrong answer can be debugged. Checked over every hand-written mutant.
+# Every question but two whose hand-written mutants include deliberately slow ones (a naive decode
+# of 2048 tokens, a pixel loop) that take minutes in process.
+SLOW = {"kv-cache", "conv2d-im2col"}
+HIDDEN_PROBLEMS = sorted(
+    p.name for p in problems_dir().iterdir() if p.is_dir() and p.name not in SLOW
+)
+NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+# What a diagnostic may print about the outputs: the first wrong entry, and the candidate's own
+# gradient against finite differences of the candidate's own forward.
+OUTPUT_PAIRS = re.compile(r"expected \S+, got \S+|analytic \S+, numeric \S+")
+
+
+def input_floats(value: Any) -> list[float]:
+    """The non-integral finite values of the float arrays among a case's inputs (integers would be
+    confused with indices, shapes and counts)."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        flat = value.astype(np.float64).ravel()
+        return flat[np.isfinite(flat) & (flat != np.round(flat))].tolist()
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in input_floats(v)]
+    if isinstance(value, list | tuple):
+        return [x for v in value for x in input_floats(v)]
+    return []
+
+
+def revealed_inputs(diagnostic: str, inputs: dict[str, Any], digits: int = 6) -> list[str]:
+    """The numbers in `diagnostic`, outside the output pairs, that spell one of the input arrays'
+    values to at least `digits` significant digits (fewer would match by chance)."""
+    values = np.array(input_floats(inputs))
+    found = []
+    for token in NUMBER.findall(OUTPUT_PAIRS.sub("", diagnostic)):
+        mantissa = re.split("[eE]", token)[0]
+        significant = len(re.sub(r"\D", "", mantissa).lstrip("0"))
+        number = float(token)
+        if significant < digits or not number or not len(values):
+            continue
+        half_ulp = 0.5 * 10 ** (math.floor(math.log10(abs(number))) - significant + 1)
+        if np.any(np.abs(values - number) <= half_ulp):
+            found.append(token)
+    return found
+
+
+def test_the_input_detector_finds_a_planted_value() -> None:
+    inputs = {"x": np.array([[0.18905338179353307, -2.5], [3.0, 1e-3]]), "n": 4}
+    v = 0.18905338179353307
+    assert revealed_inputs(f"x[0, 0] was {v!r}, is now 0.0", inputs) == [repr(v)]
+    assert revealed_inputs(f"the first row starts with {v:.6g}", inputs) == [f"{v:.6g}"]
+    assert revealed_inputs(f"y[0]: expected {v:.6g}, got 1.25 (1 of 4 entries)", inputs) == []
+    assert revealed_inputs(f"about {v:.2g}", inputs) == []  # too few digits to tell
+    assert revealed_inputs("expected y of shape (2, 2), got (4,)", inputs) == []
+
+
+@pytest.mark.parametrize("slug", HIDDEN_PROBLEMS)
+def test_hidden_failures_say_what_was_wrong_but_never_show_inputs(slug: str) -> None:
+    spec = load_problem(problems_dir() / slug)
+    problem = graded_problem(spec)
+    cases = {case.name: case for case in problem.cases}
+    checked = 0
+    for mutant in load_mutants(spec.path):
+        graded = grade(spec, mutant.source, mode="submit", sandbox=InProcessSandbox(problem))
+        for report in graded.cases:
+            if not report.hidden or report.passed:
+                continue
+            where = (mutant.name, report.name, report.diagnostic)
+            assert report.details is None, where
+            assert report.diagnostic, where  # something to debug with
+            revealed = revealed_inputs(report.diagnostic, cases[report.name].make_inputs())
+            assert not revealed, where
+            checked += 1
+    assert checked >= 10, checked
 
 
 def test_compile_errors_are_found_before_the_sandbox() -> None:
@@ -147,7 +218,7 @@ def test_our_failures_are_internal_errors() -> None:
         def run(self, *args: object) -> None:
             raise RuntimeError("docker went away")
 
-    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=Broken())  # type: ignore[arg-type]
+    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=Broken())
     assert graded.verdict == Verdict.internal_error
     assert "not your fault" in graded.detail
     assert grade(SPEC, REFERENCE, mode="submit", sandbox=None).verdict == Verdict.internal_error
@@ -158,7 +229,7 @@ def test_alternative_solutions_are_accepted_in_process(slug: str) -> None:
     spec = load_problem(problems_dir() / slug)
     sandbox = InProcessSandbox(graded_problem(spec))
     for path in sorted((spec.path / "solutions").glob("*.py")):
-        graded = grade(spec, path.read_text(), mode="submit", sandbox=sandbox)  # type: ignore[arg-type]
+        graded = grade(spec, path.read_text(), mode="submit", sandbox=sandbox)
         assert graded.verdict == Verdict.accepted, (path.name, [c.diagnostic for c in graded.cases])
 
 
@@ -168,7 +239,7 @@ def test_reference_outputs_are_cached_per_version() -> None:
     assert graded_problem(load_problem(Path(SPEC.path))) is PROBLEM
 
 
-def test_without_docker_a_submission_gets_a_clear_sandbox_unavailable(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_without_docker_a_submission_gets_a_clear_sandbox_unavailable(monkeypatch) -> None:
     from app.config import Settings
     from app.sandbox import Sandbox, SandboxUnavailable
 
@@ -186,7 +257,7 @@ def test_invisible_characters_in_what_the_candidate_sent_are_made_visible() -> N
         "    print('ok\\u202e ssap')\n"
         "    raise ValueError('all cases passed\\u200b\\u2066 really')\n"
     )
-    graded = grade(SPEC, sneaky, mode="run", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+    graded = grade(SPEC, sneaky, mode="run", sandbox=InProcessSandbox(PROBLEM))
     assert graded.verdict == Verdict.runtime_error
     diagnostic = graded.cases[0].diagnostic
     assert "<U+200B><U+2066>" in diagnostic and "\u200b" not in diagnostic
@@ -223,7 +294,7 @@ def test_diagnostics_name_the_cause() -> None:
     before = {"x": x.copy()}
     x[1, 2] = 7.0
     message = changed_inputs(before, {"x": x})
-    assert message == "your code changed the input `x` in place: x[1, 2] is now 7.0; work on a copy"
+    assert message == "your code changed the input `x` in place (first at x[1, 2]); work on a copy"
     plain = Case("c", lambda rng: {}, lambda m: {})
     assert compare(plain, {"inputs_problem": message}, {"inputs_problem": None}) == message
     close = dataclasses.replace(plain, tol=(1e-9, 0.0))

@@ -12,7 +12,7 @@ from app.judge.local import InProcessSandbox, encode, execute
 from app.judge.problem import graded_problem
 from app.judge.spec import load_problem
 from app.sandbox import CaseRun, Limits
-from tests.conftest import problems_dir
+from tests.helpers import problems_dir
 
 SPEC = load_problem(problems_dir() / "softmax-cross-entropy")
 PROBLEM = graded_problem(SPEC)
@@ -20,17 +20,17 @@ REFERENCE = (SPEC.path / "reference.py").read_text()
 LIMITS = Limits(cpu_seconds=10, memory_mb=256)
 
 
-def reference_run(names: list[str]):  # type: ignore[no-untyped-def]
+def reference_run(names: list[str]):
     return execute(PROBLEM, REFERENCE, names)
 
 
-def test_the_server_process_never_decodes_what_the_sandbox_returned(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_server_process_never_decodes_what_the_sandbox_returned(monkeypatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("untrusted frames were parsed in the server process")
 
     monkeypatch.setattr("app.sandbox.protocol.parse_payload", refuse)
     monkeypatch.setattr("app.sandbox.parse_payload", refuse)
-    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=InProcessSandbox(PROBLEM))  # type: ignore[arg-type]
+    graded = grade(SPEC, REFERENCE, mode="submit", sandbox=InProcessSandbox(PROBLEM))
     assert graded.verdict == Verdict.accepted
 
 
@@ -97,7 +97,7 @@ def test_over_the_cpu_budget_the_judge_process_is_stopped(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("broken", ["not json", '{"fit": true}', '{"fit": true, "result": {}}'])
-def test_a_garbled_answer_is_our_internal_error(monkeypatch, broken: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_garbled_answer_is_our_internal_error(monkeypatch, broken: str) -> None:
     from app.judge import isolation
 
     monkeypatch.setattr(isolation.JudgeProcess, "ask", lambda self, req, timeout: broken.encode())

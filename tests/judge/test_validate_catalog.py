@@ -6,7 +6,7 @@ import pytest
 from app.judge.spec import load_catalog
 from app.judge.validate import validate_problem
 from app.sandbox import Sandbox
-from tests.conftest import problems_dir
+from tests.helpers import problems_dir
 
 SPECS = {spec.slug: spec for spec in load_catalog(problems_dir())}
 

@@ -1,9 +1,8 @@
 """A real Docker sandbox for the tests in this folder (skipped without Docker, except under CI)."""
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-import docker
 import pytest
 
 from app.config import ROOT, Settings
@@ -12,7 +11,7 @@ from app.judge.spec import Limits as ProblemLimits
 from app.judge.spec import ProblemSpec, load_problem
 from app.judge.verdicts import GradeResult
 from app.sandbox import Sandbox
-from tests.conftest import require_or_skip
+from tests.helpers import require_or_skip, runtime_registered
 
 
 @pytest.fixture(scope="session")
@@ -26,13 +25,6 @@ def spec() -> ProblemSpec:
 @pytest.fixture(scope="session")
 def reference_source(spec: ProblemSpec) -> str:
     return (spec.path / "reference.py").read_text()
-
-
-def runtime_registered(name: str) -> bool:
-    try:
-        return name in (docker.from_env(timeout=5).info().get("Runtimes") or {})
-    except Exception:
-        return False
 
 
 @pytest.fixture(scope="session", params=["runc", "runsc", "box", "box-runsc"])
@@ -59,7 +51,7 @@ def runtime_sandbox(
 
 
 @pytest.fixture
-def submit(runtime_sandbox: Sandbox, spec: ProblemSpec):  # type: ignore[no-untyped-def]
+def submit(runtime_sandbox: Sandbox, spec: ProblemSpec) -> Callable[..., GradeResult]:
     def run(source: str, mode: str = "submit") -> GradeResult:
         return grade(spec, source, mode=mode, sandbox=runtime_sandbox)
 

@@ -20,8 +20,7 @@ from app.judge.spec import ProblemSpec
 from app.judge.verdicts import GradeResult
 from app.sandbox import Sandbox
 from app.sandbox.box import UID_BASE, UID_COUNT
-from tests.conftest import require_or_skip
-from tests.sandbox.conftest import runtime_registered
+from tests.helpers import require_or_skip, runtime_registered
 
 Submit = Callable[..., GradeResult]
 
@@ -33,9 +32,9 @@ def _report(**facts):
 """
 
 
-def facts(result: GradeResult) -> dict:  # type: ignore[type-arg]
+def facts(result: GradeResult) -> dict:
     line = next(line for line in result.stdout.splitlines() if line.startswith("REPORT "))
-    return json.loads(line.removeprefix("REPORT "))  # type: ignore[no-any-return]
+    return json.loads(line.removeprefix("REPORT "))
 
 
 @pytest.fixture(scope="module", params=["runc", "runsc"])

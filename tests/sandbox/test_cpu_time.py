@@ -18,14 +18,14 @@ from app.judge.kinds import Verdict
 from app.judge.spec import Limits, load_problem
 from app.sandbox import Sandbox
 from app.sandbox.image import image_tag
-from tests.conftest import problems_dir
+from tests.helpers import problems_dir
 
 LIMIT_S = 3.0
 FOLDER = problems_dir() / "softmax-cross-entropy"
 REFERENCE = (FOLDER / "reference.py").read_text()
 
 
-def _spec():  # type: ignore[no-untyped-def]
+def _spec():
     spec = load_problem(FOLDER)
     limits = Limits(cpu_seconds=LIMIT_S, memory_mb=spec.meta.limits.memory_mb)
     return dataclasses.replace(spec, meta=spec.meta.model_copy(update={"limits": limits}))

@@ -9,7 +9,7 @@ def softmax_cross_entropy(logits, labels):
 """
 
 
-def test_printing_a_fake_result_frame(submit) -> None:  # type: ignore[no-untyped-def]
+def test_printing_a_fake_result_frame(submit) -> None:
     forged = (
         "import json, struct, sys\n"
         "frame = json.dumps({'kind': 'done', 'verdict': 'accepted', 'blobs': []}).encode()\n"
@@ -20,7 +20,7 @@ def test_printing_a_fake_result_frame(submit) -> None:  # type: ignore[no-untype
     assert submit(forged + WRONG).verdict == Verdict.wrong_answer
 
 
-def test_writing_fabricated_frames_to_the_result_channel_then_exiting(submit) -> None:  # type: ignore[no-untyped-def]
+def test_writing_fabricated_frames_to_the_result_channel_then_exiting(submit) -> None:
     forged = (
         "import json, os, struct, sys\n"
         "import case_program\n"
@@ -43,7 +43,7 @@ def test_writing_fabricated_frames_to_the_result_channel_then_exiting(submit) ->
     assert result.verdict in (Verdict.wrong_answer, Verdict.runtime_error)
 
 
-def test_patching_the_runner_and_numpy(submit) -> None:  # type: ignore[no-untyped-def]
+def test_patching_the_runner_and_numpy(submit) -> None:
     forged = (
         "import numpy as np, casekit, case_program, sys\n"
         "np.allclose = lambda *a, **k: True\n"
@@ -59,7 +59,7 @@ def test_patching_the_runner_and_numpy(submit) -> None:  # type: ignore[no-untyp
 
 def test_reading_the_case_program_to_special_case_hidden_inputs(
     submit, reference_source: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # Correct on the sample cases (it copies the reference's formula), garbage on recognised hidden ones.
     cheat = reference_source.replace("def softmax_cross_entropy", "def _real") + (
         "\nimport case_program, numpy as np\n"
@@ -73,7 +73,7 @@ def test_reading_the_case_program_to_special_case_hidden_inputs(
     assert submit(cheat).verdict == Verdict.wrong_answer
 
 
-def test_malformed_outputs(submit) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_outputs(submit) -> None:
     cases = {
         "a_pickle": "import pickle\ndef softmax_cross_entropy(l, y):\n    return pickle.dumps(1), object()\n",
         "nan_for_shape": "def softmax_cross_entropy(l, y):\n    return float('nan'), float('nan')\n",

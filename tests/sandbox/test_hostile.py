@@ -2,13 +2,19 @@
 and the next submission is graded normally."""
 
 import os
-import shutil
-import subprocess
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app.judge.kinds import Verdict
+from app.judge.verdicts import GradeResult
+from app.sandbox import Sandbox
+from tests.helpers import require_or_skip
+
+Submit = Callable[..., GradeResult]
 
 # Prepended to the reference so that only the attack decides the outcome.
 ATTACKS = {
@@ -72,11 +78,10 @@ ATTACKS = {
         {Verdict.runtime_error},
     ),
     "exit_early": ("import os\nos._exit(0)\n", {Verdict.runtime_error}),
-    "kill_the_runner": (
-        "import os, signal\nos.kill(1, signal.SIGKILL)\nos.kill(os.getpid(), signal.SIGSEGV)\n",
-        # The runner is PID 1 in its container, which the kernel shields from its own signals: the
-        # attack may do nothing, and then the (correct) functions are graded as they are.
-        {Verdict.runtime_error, Verdict.accepted},
+    "segfault": (
+        # A real invalid read: the kernel forces SIGSEGV even on PID 1, unlike a kill(2) (see below).
+        "import ctypes\nctypes.string_at(0)\n",
+        {Verdict.runtime_error},
     ),
     "system_exit": ("raise SystemExit(0)\n", {Verdict.runtime_error}),
     "loop_at_import": (
@@ -99,8 +104,8 @@ ATTACKS = {
 @pytest.mark.parametrize("name", sorted(ATTACKS))
 def test_attack_gets_its_verdict_and_the_next_submission_is_fine(
     name: str,
-    submit,
-    reference_source: str,  # type: ignore[no-untyped-def]
+    submit: Submit,
+    reference_source: str,
 ) -> None:
     code, verdicts = ATTACKS[name]
     result = submit(code + "\n" + reference_source)
@@ -109,7 +114,52 @@ def test_attack_gets_its_verdict_and_the_next_submission_is_fine(
     assert after.verdict == Verdict.accepted, after.detail
 
 
-def test_attacks_that_must_all_fail_inside(submit, reference_source: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+# Signals sent from inside, with the exact outcome on each runtime (the `runtime_sandbox` param).
+# With a container per job the runner, and so the candidate's code, is PID 1 of its PID namespace:
+# Linux (runc) drops every signal PID 1 sends itself that it has no handler for, SIGKILL and
+# SIGSEGV included, so both are no-ops and the correct functions are accepted. gVisor (runsc) does
+# not: the runner dies by SIGKILL (exit 137) or SIGSEGV. In a box the job is a child of the
+# supervisor, PID 1, which it is not allowed to signal, and a signal to itself ends it.
+SIGNALS = {
+    "signal_pid_1": (
+        "import os, signal\nos.kill(1, signal.SIGKILL)\n",
+        {
+            "runc": (Verdict.accepted, ""),
+            "runsc": (Verdict.runtime_error, "exit code 137"),
+            "box": (Verdict.runtime_error, "PermissionError"),
+            "box-runsc": (Verdict.runtime_error, "PermissionError"),
+        },
+    ),
+    "sigsegv_to_self": (
+        "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n",
+        {
+            "runc": (Verdict.accepted, ""),
+            "runsc": (Verdict.runtime_error, "exit code 139"),  # 128 + SIGSEGV, as the container's
+            "box": (Verdict.runtime_error, "exit code -11"),  # a box's job: killed by signal 11
+            "box-runsc": (Verdict.runtime_error, "exit code -11"),
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SIGNALS))
+def test_signals_from_inside_get_their_exact_verdict(
+    name: str, submit: Submit, reference_source: str, request: pytest.FixtureRequest
+) -> None:
+    code, by_runtime = SIGNALS[name]
+    verdict, in_detail = by_runtime[request.node.callspec.params["runtime_sandbox"]]
+    result = submit(code + "\n" + reference_source)
+    assert result.verdict == verdict, (result.verdict, result.detail)
+    assert in_detail in result.detail, result.detail
+    if verdict == Verdict.accepted:  # graded as usual: every case ran and passed
+        assert result.cases and all(case.passed for case in result.cases), result.cases
+    after = submit(reference_source)
+    assert after.verdict == Verdict.accepted, after.detail
+
+
+def test_attacks_that_must_all_fail_inside(
+    submit: Submit, reference_source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each probe raises if it succeeds; an accepted verdict means every probe failed."""
     monkeypatch.setenv("DLI_SECRET_KEY", "host-secret-that-must-not-leak")
     host_file = "/tmp/dli-host-only-file"
@@ -151,7 +201,7 @@ if leaks:
     assert result.verdict == Verdict.accepted, result.detail
 
 
-def test_files_do_not_survive_between_submissions(submit, reference_source: str) -> None:  # type: ignore[no-untyped-def]
+def test_files_do_not_survive_between_submissions(submit: Submit, reference_source: str) -> None:
     plant = (
         "import os\n"
         "for d in ('/tmp', '/dev/shm', '/var/tmp', '/run/lock'):\n"
@@ -171,7 +221,7 @@ def test_files_do_not_survive_between_submissions(submit, reference_source: str)
     assert result.verdict == Verdict.accepted, result.detail
 
 
-def test_symlinks_planted_for_the_host_lead_nowhere(submit, reference_source: str) -> None:  # type: ignore[no-untyped-def]
+def test_symlinks_planted_for_the_host_lead_nowhere(submit: Submit, reference_source: str) -> None:
     plant = (
         "import os\n"
         "for name in ('.dli-stdout', '.dli-stderr'):\n"  # in the job's working directory
@@ -185,26 +235,64 @@ def test_symlinks_planted_for_the_host_lead_nowhere(submit, reference_source: st
 
 
 def test_runaway_stdout_is_capped_and_leaves_no_container_log(
-    submit, reference_source: str
-) -> None:  # type: ignore[no-untyped-def]
+    submit: Submit, reference_source: str
+) -> None:
     logs = "/var/lib/docker/containers"
     before = _du(logs)
     code, _ = ATTACKS["runaway_stdout"]
     result = submit(code + reference_source)
     assert result.verdict == Verdict.output_limit_exceeded
     assert len(result.stdout) <= 64 * 1024 + 16 and result.stdout.startswith("spam")
-    if before is not None:
-        assert (_du(logs) or 0) - before < 1 << 20
+    require_or_skip(before is not None, f"cannot measure {logs} (missing or unreadable)")
+    assert before is not None
+    after = _du(logs)
+    assert after is not None, f"{logs} could be measured before the submission but not after"
+    assert after - before < 1 << 20
 
 
 def _du(path: str) -> int | None:
-    if not os.path.isdir(path) or shutil.which("du") is None:
+    """The bytes of the files under `path`, or None when that cannot be told: the directory is
+    missing, or any part of it is unreadable (a partial sum would hide a log that grew)."""
+    if not os.path.isdir(path):
         return None
-    out = subprocess.run(["du", "-sb", path], capture_output=True, text=True, check=False).stdout
-    return int(out.split()[0]) if out else None
+    unreadable: list[OSError] = []
+
+    def note(error: OSError) -> None:
+        if not isinstance(error, FileNotFoundError):  # a container removed while walking: gone
+            unreadable.append(error)
+
+    total = 0
+    for root, _, files in os.walk(path, onerror=note):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except FileNotFoundError:
+                pass
+            except OSError as error:
+                unreadable.append(error)
+    return None if unreadable else total
 
 
-def test_twenty_hostile_submissions_at_once(submit, reference_source: str) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreadable_log_directory_is_not_measured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "log").write_bytes(b"x" * 10)
+    (tmp_path / "b").mkdir()
+    assert _du(str(tmp_path)) == 10
+    assert _du(str(tmp_path / "missing")) is None
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> Any:
+        if os.path.basename(path) == "b":
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert _du(str(tmp_path)) is None
+
+
+def test_twenty_hostile_submissions_at_once(submit: Submit, reference_source: str) -> None:
     never_accepted = [n for n in sorted(ATTACKS) if Verdict.accepted not in ATTACKS[n][1]]
     hostile = [ATTACKS[n][0] + reference_source for n in never_accepted][:20]
     assert len(hostile) >= 18
@@ -216,7 +304,7 @@ def test_twenty_hostile_submissions_at_once(submit, reference_source: str) -> No
         assert all(f.result().verdict != Verdict.accepted for f in bad_results)
 
 
-def test_stale_containers_of_a_dead_worker_are_reaped(sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_stale_containers_of_a_dead_worker_are_reaped(sandbox: Sandbox) -> None:
     import socket
 
     from app.sandbox import reap_stale
@@ -234,7 +322,9 @@ def test_stale_containers_of_a_dead_worker_are_reaped(sandbox) -> None:  # type:
     assert warm <= left  # the live pool's containers stay
 
 
-def test_reaping_races_with_other_removers_without_failing(sandbox, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_reaping_races_with_other_removers_without_failing(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A container listed and then removed by another process is simply gone (once: 7% crashes)."""
     import socket
 

@@ -18,9 +18,8 @@ import pytest
 from app.config import ROOT
 from app.judge.kinds import Verdict
 from app.sandbox import Sandbox
-from tests.conftest import require_or_skip
+from tests.helpers import require_or_skip, runtime_registered
 from tests.hostile_outputs import ATTACKS
-from tests.sandbox.conftest import runtime_registered
 
 SLUG = "softmax-cross-entropy"
 PEAK_RSS_MB, SECONDS = 300, 15

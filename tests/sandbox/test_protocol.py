@@ -25,7 +25,7 @@ def npy(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def payload(header: dict, blobs: list[bytes] = ()) -> bytes:  # type: ignore[assignment]
+def payload(header: dict, blobs: list[bytes] = ()) -> bytes:
     header = {**header, "blobs": [len(b) for b in blobs]}
     head = json.dumps(header).encode()
     return struct.pack(">I", len(head)) + head + b"".join(blobs)

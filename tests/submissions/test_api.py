@@ -10,32 +10,33 @@ from sqlalchemy.orm import Session
 
 from app.judge.kinds import Verdict
 from app.models import Submission, SubmissionStatus, User
-from app.users import service as users
-from tests.conftest import RecordingQueue, csrf_from, problems_dir, recording_queue, register
+from tests.helpers import (
+    MakeApiUser,
+    RecordingQueue,
+    csrf_from,
+    problems_dir,
+    recording_queue,
+    register,
+)
 
 REFERENCE = "def softmax_cross_entropy(logits, labels):\n    return 0.0, logits\n"
 
 
-def token_for(db: Session, name: str) -> str:
-    user = users.create_user(db, username=name, password="long enough pw")
-    _, plain = users.create_token(db, user=user, name="t")
-    db.commit()
-    return plain
-
-
 @pytest.fixture
-def api(app: FastAPI, db: Session) -> Iterator[tuple[TestClient, dict[str, str], RecordingQueue]]:
+def api(
+    app: FastAPI, api_user: MakeApiUser
+) -> Iterator[tuple[TestClient, dict[str, str], RecordingQueue]]:
     with TestClient(app) as client:
         queue = recording_queue(app)
-        yield client, {"Authorization": f"Bearer {token_for(db, 'alice')}"}, queue
+        yield client, api_user("alice").headers, queue
 
 
-def post(client: TestClient, headers: dict[str, str], **body: object):  # type: ignore[no-untyped-def]
+def post(client: TestClient, headers: dict[str, str], **body: object):
     payload = {"problem": "softmax-cross-entropy", "code": REFERENCE, "mode": "submit", **body}
     return client.post("/api/v1/submissions", json=payload, headers=headers)
 
 
-def test_create_writes_the_row_before_enqueueing(api, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_create_writes_the_row_before_enqueueing(api, db: Session) -> None:
     client, headers, queue = api
     resp = post(client, headers)
     assert resp.status_code == 202
@@ -46,7 +47,7 @@ def test_create_writes_the_row_before_enqueueing(api, db: Session) -> None:  # t
     assert row is not None and row.status == SubmissionStatus.queued and row.code == REFERENCE
 
 
-def test_errors_use_the_one_shape(api) -> None:  # type: ignore[no-untyped-def]
+def test_errors_use_the_one_shape(api) -> None:
     client, headers, queue = api
     assert post(client, {}).status_code == 401
     assert post(client, headers, problem="nope").json()["error"] == "not_found"
@@ -62,7 +63,7 @@ def test_errors_use_the_one_shape(api) -> None:  # type: ignore[no-untyped-def]
     assert queue.ids == []
 
 
-def test_rate_limit_answers_429_with_retry_after(app: FastAPI, api) -> None:  # type: ignore[no-untyped-def]
+def test_rate_limit_answers_429_with_retry_after(app: FastAPI, api) -> None:
     client, headers, _ = api
     app.state.settings = app.state.settings.model_copy(update={"submissions_per_minute": 3})
     assert [post(client, headers).status_code for _ in range(3)] == [202] * 3
@@ -72,10 +73,10 @@ def test_rate_limit_answers_429_with_retry_after(app: FastAPI, api) -> None:  # 
     assert limited.json()["error"] == "rate_limited"
 
 
-def test_other_users_submissions_are_not_found(api, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_other_users_submissions_are_not_found(api, db: Session, api_user: MakeApiUser) -> None:
     client, headers, _ = api
     sub_id = post(client, headers).json()["id"]
-    mallory = {"Authorization": f"Bearer {token_for(db, 'mallory')}"}
+    mallory = api_user("mallory").headers
     theirs = client.get(f"/api/v1/submissions/{sub_id}", headers=mallory)
     missing = client.get("/api/v1/submissions/999999", headers=mallory)
     assert theirs.status_code == missing.status_code == 404
@@ -83,7 +84,7 @@ def test_other_users_submissions_are_not_found(api, db: Session) -> None:  # typ
     assert client.get(f"/api/v1/submissions/{sub_id}", headers=headers).json()["status"] == "queued"
 
 
-def test_long_poll_is_bounded_and_returns_when_done(api, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_long_poll_is_bounded_and_returns_when_done(api, db: Session) -> None:
     client, headers, _ = api
     sub_id = post(client, headers).json()["id"]
     assert client.get(f"/api/v1/submissions/{sub_id}?wait=31", headers=headers).status_code == 422
@@ -97,7 +98,7 @@ def test_long_poll_is_bounded_and_returns_when_done(api, db: Session) -> None:  
     assert done["status"] == "done" and done["verdict"] == "wrong_answer"
 
 
-def test_cursor_pagination_walks_every_submission_once(api) -> None:  # type: ignore[no-untyped-def]
+def test_cursor_pagination_walks_every_submission_once(api) -> None:
     client, headers, _ = api
     ids = [post(client, headers, mode="run").json()["id"] for _ in range(5)]
     seen, cursor = [], None
@@ -114,7 +115,7 @@ def test_cursor_pagination_walks_every_submission_once(api) -> None:  # type: ig
     assert client.get("/api/v1/submissions?cursor=abc", headers=headers).status_code == 422
 
 
-def test_problem_detail_drafts_hints_and_progress(api) -> None:  # type: ignore[no-untyped-def]
+def test_problem_detail_drafts_hints_and_progress(api) -> None:
     client, headers, _ = api
     detail = client.get("/api/v1/problems/softmax-cross-entropy", headers=headers).json()
     assert detail["starter"].startswith("import numpy") and detail["entry_points"]
@@ -159,7 +160,7 @@ def test_cookie_calls_need_the_csrf_header(app: FastAPI, db: Session) -> None:
     assert db.scalars(select(Submission).where(Submission.user_id == carol.id)).one()
 
 
-def test_ids_beyond_64_bits_are_rejected_not_crashed(api) -> None:  # type: ignore[no-untyped-def]
+def test_ids_beyond_64_bits_are_rejected_not_crashed(api) -> None:
     # Found by the schema fuzzer: SQLite cannot even compare such an integer.
     client, headers, _ = api
     assert client.get(f"/api/v1/submissions/{2**70}", headers=headers).status_code == 422
@@ -167,7 +168,7 @@ def test_ids_beyond_64_bits_are_rejected_not_crashed(api) -> None:  # type: igno
     assert huge_cursor.status_code == 422
 
 
-def test_the_rate_limit_holds_under_concurrent_submissions(app: FastAPI, api) -> None:  # type: ignore[no-untyped-def]
+def test_the_rate_limit_holds_under_concurrent_submissions(app: FastAPI, api) -> None:
     """30 submissions at once with a limit of 12 a minute: exactly 12 get in (21 did before)."""
     from concurrent.futures import ThreadPoolExecutor
 

@@ -18,8 +18,7 @@ from app.judge.patches import load_mutants
 from app.main import create_app
 from app.models import Submission, SubmissionStatus, UserProblemStatus
 from app.sandbox import Sandbox
-from app.users import service as users
-from tests.conftest import PG_URL, require_or_skip
+from tests.helpers import PG_URL, require_or_skip, user_with_token
 
 REDIS_URL = os.environ.get("DLI_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 REFERENCE = (ROOT / "problems" / "softmax-cross-entropy" / "reference.py").read_text()
@@ -123,9 +122,7 @@ def test_burst_survives_a_killed_worker_and_a_redis_restart(
             from app.judge.spec import load_catalog
 
             catalog.sync(db, specs=load_catalog(settings.problems_dir))
-            user = users.create_user(db, username="burst", password="long enough pw")
-            _, token = users.create_token(db, user=user, name="t")
-            db.commit()
+            _, token = user_with_token(db, "burst")
         headers = {"Authorization": f"Bearer {token}"}
         plan = [SLOW, SLOW] + [REFERENCE, WRONG] * 5
         with TestClient(app) as client:

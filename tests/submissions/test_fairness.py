@@ -16,7 +16,7 @@ from app.models import Submission, SubmissionStatus, User, utcnow
 from app.sandbox import Sandbox
 from app.submissions import service
 from app.users import service as users
-from tests.conftest import problems_dir
+from tests.helpers import MakeApiUser, problems_dir
 
 REFERENCE = (problems_dir() / "softmax-cross-entropy" / "reference.py").read_text()
 SLOW = (
@@ -51,7 +51,7 @@ def _claim_order(db: Session) -> list[int]:
     return order
 
 
-def _accepted():  # type: ignore[no-untyped-def]
+def _accepted():
     from app.judge.kinds import Verdict
     from app.judge.verdicts import GradeResult
 
@@ -91,7 +91,7 @@ def test_an_expired_claim_is_taken_over_and_a_live_one_is_not(app: FastAPI, db: 
     db.commit()
     assert claimed is not None and claimed.id == sub.id
     assert service.claim_next(db) is None  # the worker holding it is alive
-    db.get(Submission, sub.id).lease_until = utcnow() - timedelta(seconds=1)  # type: ignore[union-attr]
+    db.get(Submission, sub.id).lease_until = utcnow() - timedelta(seconds=1)
     db.commit()
     again = service.claim_next(db)  # its worker died: the claim ran out
     assert again is not None and again.id == sub.id
@@ -109,18 +109,15 @@ def test_a_user_cannot_queue_without_bound(app: FastAPI, db: Session) -> None:
 
 
 def test_another_users_run_is_served_within_one_job_per_worker(
-    app: FastAPI, db: Session, sandbox: Sandbox
+    app: FastAPI, db: Session, sandbox: Sandbox, api_user: MakeApiUser
 ) -> None:
     """One user queues 20 slow jobs; another user's Run, sent after them, is graded after at
     most one more of the first user's jobs per worker, so within two job-times."""
     settings = app.state.settings
     settings.workers = 1
     settings.submissions_per_minute = 100
-    hog = users.create_user(db, username="hog", password="long enough pw")
-    _, hog_token = users.create_token(db, user=hog, name="t")
-    other = users.create_user(db, username="other", password="long enough pw")
-    _, other_token = users.create_token(db, user=other, name="t")
-    db.commit()
+    hog_id, hog_token = api_user("hog")
+    _, other_token = api_user("other")
     with TestClient(app) as client:
         for _ in range(20):
             body = {"problem": "softmax-cross-entropy", "code": SLOW, "mode": "run"}
@@ -141,7 +138,7 @@ def test_another_users_run_is_served_within_one_job_per_worker(
     assert own is not None and own.started_at is not None
     started_meanwhile = db.scalars(
         select(Submission).where(
-            Submission.user_id == hog.id,
+            Submission.user_id == hog_id,
             Submission.started_at > own.created_at,
             Submission.started_at < own.started_at,
         )
@@ -149,7 +146,7 @@ def test_another_users_run_is_served_within_one_job_per_worker(
     assert len(started_meanwhile) <= settings.workers
     left = db.scalars(
         select(Submission).where(
-            Submission.user_id == hog.id, Submission.status != SubmissionStatus.done
+            Submission.user_id == hog_id, Submission.status != SubmissionStatus.done
         )
     ).all()
     assert len(left) >= 15  # the burst was still queued: the order above was a real choice
@@ -180,7 +177,7 @@ def test_a_restart_requeues_only_the_jobs_of_dead_processes(app: FastAPI, db: Se
         assert sorted(service.unfinished_ids(db)) == sorted([dead.id, legacy.id])
         db.commit()
         db.expire_all()
-        assert db.get(Submission, live.id).status == SubmissionStatus.running  # type: ignore[union-attr]
+        assert db.get(Submission, live.id).status == SubmissionStatus.running
     finally:
         alive.kill()
         alive.wait()

@@ -19,21 +19,13 @@ from sqlalchemy.orm import Session
 from app.config import ROOT
 from app.models import CaseResult, Submission, SubmissionStatus, User, UserProblemStatus
 from app.sandbox import Sandbox
-from app.users import service as users
-from tests.conftest import problems_dir, require_or_skip
-from tests.web.conftest import running_server
+from tests.helpers import MakeApiUser, problems_dir, require_or_skip
+from tests.web.server import running_server
 
 REFERENCE = (problems_dir() / "softmax-cross-entropy" / "reference.py").read_text()
 SLOW = (
     "import time\ntime.sleep(1.5)  # a slow import: the job takes a while, correctly\n" + REFERENCE
 )
-
-
-def _token(db: Session, name: str) -> str:
-    user = users.create_user(db, username=name, password="long enough pw")
-    _, plain = users.create_token(db, user=user, name="t")
-    db.commit()
-    return plain
 
 
 def _submit(client: httpx.Client | TestClient, count: int, code: str = SLOW) -> list[int]:
@@ -78,9 +70,9 @@ def _assert_graded_once(db: Session, username: str, ids: list[int]) -> None:
 
 
 def test_a_server_killed_mid_grading_grades_everything_after_restart(
-    app: FastAPI, db: Session, database_url: str, sandbox: Sandbox
+    app: FastAPI, db: Session, database_url: str, sandbox: Sandbox, api_user: MakeApiUser
 ) -> None:
-    token = _token(db, "kim")
+    token = api_user("kim").token
     headers = {"Authorization": f"Bearer {token}"}
     with (
         running_server(database_url, DLI_WORKERS="1") as (base, proc),
@@ -129,9 +121,9 @@ def pg_cluster(database_url: str) -> Iterator[tuple[str, str]]:
 
 
 def test_postgresql_down_is_a_503_and_the_app_recovers_by_itself(
-    app: FastAPI, db: Session, pg_cluster: tuple[str, str], sandbox: Sandbox
+    app: FastAPI, db: Session, pg_cluster: tuple[str, str], sandbox: Sandbox, api_user: MakeApiUser
 ) -> None:
-    token = _token(db, "pat")
+    token = api_user("pat").token
     db.close()
     with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as client:
         assert client.get("/api/v1/problems").status_code == 200
@@ -167,7 +159,7 @@ def _restart_docker() -> None:
 
 
 def test_a_docker_engine_restart_mid_grading_loses_and_blames_nothing(
-    app: FastAPI, db: Session, database_url: str, sandbox: Sandbox
+    app: FastAPI, db: Session, database_url: str, sandbox: Sandbox, api_user: MakeApiUser
 ) -> None:
     require_or_skip(
         os.geteuid() == 0 and shutil.which("pkill") is not None,
@@ -175,7 +167,7 @@ def test_a_docker_engine_restart_mid_grading_loses_and_blames_nothing(
     )
     if not database_url.startswith("sqlite"):
         pytest.skip("the engine restarts once, with the SQLite run")
-    token = _token(db, "dee")
+    token = api_user("dee").token
     app.state.settings.submissions_per_minute = 100
     with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as client:
         ids = _submit(client, 4)

@@ -8,8 +8,7 @@ from sqlalchemy.orm import Session
 from app.judge.patches import load_mutants
 from app.models import Submission, SubmissionStatus, User, UserProblemStatus
 from app.sandbox import Sandbox
-from app.users import service as users
-from tests.conftest import problems_dir
+from tests.helpers import MakeApiUser, problems_dir
 from tests.hostile_outputs import ATTACKS
 
 REFERENCE = (problems_dir() / "softmax-cross-entropy" / "reference.py").read_text()
@@ -20,21 +19,16 @@ WRONG = next(
 )
 
 
-def _headers(db: Session, name: str) -> dict[str, str]:
-    user = users.create_user(db, username=name, password="long enough pw")
-    _, plain = users.create_token(db, user=user, name="t")
-    db.commit()
-    return {"Authorization": f"Bearer {plain}"}
-
-
 def _grade(client: TestClient, headers: dict[str, str], code: str, mode: str) -> dict:
     body = {"problem": "softmax-cross-entropy", "code": code, "mode": mode}
     sub_id = client.post("/api/v1/submissions", json=body, headers=headers).json()["id"]
     return client.get(f"/api/v1/submissions/{sub_id}?wait=30", headers=headers).json()
 
 
-def test_verdicts_reach_the_status_column(app: FastAPI, db: Session, sandbox: Sandbox) -> None:
-    headers = _headers(db, "alice")
+def test_verdicts_reach_the_status_column(
+    app: FastAPI, db: Session, sandbox: Sandbox, api_user: MakeApiUser
+) -> None:
+    headers = api_user("alice").headers
     with TestClient(app) as client:
         ran = _grade(client, headers, REFERENCE, "run")
         assert ran["verdict"] == "accepted" and all(not c["hidden"] for c in ran["cases"])
@@ -60,9 +54,9 @@ def test_verdicts_reach_the_status_column(app: FastAPI, db: Session, sandbox: Sa
 
 
 def test_submissions_left_by_a_crash_are_graded_on_start(
-    app: FastAPI, db: Session, sandbox: Sandbox
+    app: FastAPI, db: Session, sandbox: Sandbox, api_user: MakeApiUser
 ) -> None:
-    headers = _headers(db, "bob")
+    headers = api_user("bob").headers
     bob = db.scalars(select(User).where(User.username == "bob")).one()
     from app.catalog.service import get_problem
 
@@ -89,10 +83,10 @@ def test_submissions_left_by_a_crash_are_graded_on_start(
 
 
 def test_hostile_output_is_stored_and_served_bounded(
-    app: FastAPI, db: Session, sandbox: Sandbox
+    app: FastAPI, db: Session, sandbox: Sandbox, api_user: MakeApiUser
 ) -> None:
     """Before, 1.6 MB of crafted output made a 271 MB response here, and +288 MB in the database."""
-    headers = _headers(db, "mallory")
+    headers = api_user("mallory").headers
     with TestClient(app) as client:
         for name in ("deep_preview", "long_stdout_in_done_frame", "repeated_references"):
             for mode in ("run", "submit"):

@@ -5,24 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import User
-from tests.conftest import csrf_from, register
-
-
-def signed_in_as(client: TestClient) -> str | None:
-    html = client.get("/account", follow_redirects=False)
-    if html.status_code != 200:
-        return None
-    return html.text.split("<h1>", 1)[1].split("</h1>", 1)[0]
-
-
-def login(client: TestClient, username: str, password: str) -> int:
-    token = csrf_from(client, "/login")
-    resp = client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf_token": token},
-        follow_redirects=False,
-    )
-    return resp.status_code
+from tests.helpers import csrf_from, login, register, signed_in_as
 
 
 def test_register_signs_in_and_hashes_the_password(client: TestClient, db: Session) -> None:
@@ -45,7 +28,7 @@ def test_session_cookie_is_httponly_and_samesite(client: TestClient) -> None:
     assert "dli_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
 
 
-def test_duplicate_username_is_refused(app, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_username_is_refused(app, client: TestClient) -> None:
     register(client, "alice")
     other = TestClient(app)
     token = csrf_from(other, "/register")
@@ -70,7 +53,7 @@ def test_register_rejects_bad_names_and_short_passwords(client: TestClient) -> N
     assert signed_in_as(client) is None
 
 
-def test_wrong_password_and_unknown_user_look_the_same(app, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_and_unknown_user_look_the_same(app, client: TestClient) -> None:
     register(client, "alice", "correct horse")
     fresh = TestClient(app)
     wrong = fresh.post(
@@ -109,7 +92,7 @@ def test_post_without_or_with_wrong_csrf_token_is_forbidden(client: TestClient) 
     assert signed_in_as(client) is None
 
 
-def test_csrf_token_from_another_session_is_refused(app, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+def test_csrf_token_from_another_session_is_refused(app, client: TestClient) -> None:
     attacker = TestClient(app)
     stolen = csrf_from(attacker, "/register")
     csrf_from(client, "/register")
@@ -145,7 +128,7 @@ def test_account_page_redirects_anonymous_visitors_to_sign_in(client: TestClient
     assert resp.headers["location"] == "/login?next=/account"
 
 
-def test_login_next_only_allows_local_paths(app, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+def test_login_next_only_allows_local_paths(app, client: TestClient) -> None:
     register(client, "alice", "correct horse")
     fresh = TestClient(app)
     for target, expected in [

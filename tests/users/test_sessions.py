@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.users import service
-from tests.conftest import csrf_from, register
-from tests.users.test_accounts import login, signed_in_as
+from tests.helpers import csrf_from, login, register, signed_in_as
 
 
 def cookie_of(client: TestClient) -> str:
@@ -108,7 +107,7 @@ def test_failed_sign_ins_are_throttled_per_address(app: FastAPI, client: TestCli
     assert set(codes[:-1]) == {401} and codes[-1] == 429
 
 
-def test_password_checks_run_at_most_two_at_a_time(app: FastAPI, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_password_checks_run_at_most_two_at_a_time(app: FastAPI, monkeypatch) -> None:
     """Forty sign-ins at once: argon2 (64 MB and 0.25 s each) runs for two of them at a time."""
     running = peak = 0
     lock = threading.Lock()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.cli import main as cli_main
 from app.config import Settings
 from app.models import ApiToken
-from tests.conftest import csrf_from, register
+from tests.helpers import csrf_from, register
 
 
 def create_token(client: TestClient, name: str = "laptop") -> str:
@@ -58,7 +58,7 @@ def test_token_authenticates_api_calls_until_revoked(client: TestClient, db: Ses
     assert denied.headers["www-authenticate"] == "Bearer"
 
 
-def test_cannot_revoke_another_users_token(app, client: TestClient, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_cannot_revoke_another_users_token(app, client: TestClient, db: Session) -> None:
     register(client, "alice")
     plain = create_token(client)
     mallory = TestClient(app)
@@ -84,7 +84,7 @@ def test_cli_creates_users_and_prints_a_working_token(
     client: TestClient,
     settings: Settings,
     monkeypatch,
-    capsys,  # type: ignore[no-untyped-def]
+    capsys,
 ) -> None:
     monkeypatch.setenv("DLI_DATABASE_URL", settings.database_url)
     from app.config import get_settings

@@ -10,14 +10,14 @@ from app.config import ROOT
 from app.judge.problem import graded_problem
 from app.judge.spec import load_problem
 from app.migrate import upgrade
-from tests.web.conftest import running_server
 from tests.web.people import REFERENCE, WRONG, register, type_code, visible_editors
+from tests.web.server import running_server
 
 QUESTION = "/problems/softmax-cross-entropy"
 ALL_CASES = len(graded_problem(load_problem(ROOT / "problems" / "softmax-cross-entropy")).cases)
 
 
-def test_practice_journey(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_practice_journey(server: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(server + QUESTION)
     expect(page.locator(".cm-editor")).to_be_visible()
@@ -78,7 +78,7 @@ def test_practice_journey(server: str, browser) -> None:  # type: ignore[no-unty
     assert other.locator("#solved-mark").count() == 0
 
 
-def test_double_click_submits_once(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_double_click_submits_once(server: str, browser) -> None:
     page = browser.new_context().new_page()
     register(page, server, "carol")
     page.goto(server + "/problems/log-softmax")
@@ -88,7 +88,7 @@ def test_double_click_submits_once(server: str, browser) -> None:  # type: ignor
     expect(page.locator(".history-list > li")).to_have_count(1)
 
 
-def test_page_works_without_the_bundle(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_page_works_without_the_bundle(server: str, browser) -> None:
     page = browser.new_context().new_page()
     page.route("**/static/dist/**", lambda route: route.abort())
     register(page, server, "dave")
@@ -101,7 +101,7 @@ def test_page_works_without_the_bundle(server: str, browser) -> None:  # type: i
     expect(page.locator("#verdict")).to_contain_text("Compile error", timeout=60_000)
 
 
-def test_the_question_table_searches_sorts_and_filters(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_the_question_table_searches_sorts_and_filters(server: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(server + "/")
     rows = page.locator(".qtable tbody tr")
@@ -131,7 +131,7 @@ def test_the_question_table_searches_sorts_and_filters(server: str, browser) -> 
     }
 
 
-def test_without_a_sandbox_the_page_says_so_and_nothing_waits(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_sandbox_the_page_says_so_and_nothing_waits(browser, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'nosandbox.db'}"
     upgrade(url)
     with running_server(url, DOCKER_HOST="unix:///nonexistent/docker.sock") as (base, _):

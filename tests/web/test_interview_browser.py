@@ -12,7 +12,7 @@ from tests.web.people import REFERENCE, WRONG, make_user, sign_in, type_code, vi
 NOTE = "hesitated on the max shift"
 
 
-def test_mock_interview_end_to_end(server: str, web_database: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_mock_interview_end_to_end(server: str, web_database: str, browser) -> None:
     make_user(web_database, "proctor1", Role.proctor)
     proctor = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     sign_in(proctor, server, "proctor1")
@@ -61,6 +61,7 @@ def test_mock_interview_end_to_end(server: str, web_database: str, browser) -> N
     expect(tabs).to_have_count(2, timeout=15_000)
     expect(tabs.nth(0)).to_have_text("1. Stable Log-Softmax and Log-Sum-Exp")
     assert visible_editors(candidate) == 1  # one visible editor: the selected tab's
+    expect(candidate.locator("#cand-state")).to_have_text("In progress")
     expect(candidate.locator("#cand-timer")).to_have_text(re.compile(r"^(29|30):\d\d left$"))
 
     # Tab 2's Submit grades question 2, with tab 2's code.
@@ -101,7 +102,8 @@ def test_mock_interview_end_to_end(server: str, web_database: str, browser) -> N
     proctor.get_by_role("button", name="Save scorecard").click()
     expect(proctor.locator("#scorecard-state")).to_have_text("Saved")
 
-    # End asks first: declining changes nothing; accepting ends it.
+    # End asks first: declining changes nothing; accepting ends it. Until then the countdown runs.
+    expect(candidate.locator("#cand-timer")).to_have_text(re.compile(r"^(2\d|30):\d\d left$"))
     proctor.once("dialog", lambda dialog: dialog.dismiss())
     proctor.get_by_role("button", name="End interview").click()
     expect(proctor.locator("#state")).to_have_text("live")
@@ -110,6 +112,8 @@ def test_mock_interview_end_to_end(server: str, web_database: str, browser) -> N
     expect(proctor.locator("#state")).to_have_text("ended")
 
     expect(candidate.locator("#over")).to_be_visible(timeout=15_000)
+    # Ended: the page says so, and the countdown shown until now is gone (no time is left to count).
+    expect(candidate.locator("#cand-state")).to_have_text("Ended")
     expect(candidate.locator("#cand-timer")).to_have_text("")
     expect(candidate.locator("#pane-1").get_by_role("button", name="Submit")).to_be_disabled()
     assert NOTE not in candidate.content()

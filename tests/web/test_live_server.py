@@ -15,7 +15,7 @@ from app.db import make_engine, make_sessionmaker
 from app.migrate import upgrade
 from app.models import Role
 from app.users import service as users
-from tests.web.conftest import running_server
+from tests.web.server import running_server
 
 MiB = 1 << 20
 

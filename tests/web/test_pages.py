@@ -118,7 +118,7 @@ def _settle(page: Page, kind: str) -> None:
 @pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_every_page_type_is_accessible_fits_and_is_photographed(
     site: Site, browser, width: str, scheme: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assert AXE.is_file(), "axe-core comes from npm at setup (frontend/node_modules)"
     w, h = VIEWPORTS[width]
     contexts = {}
@@ -145,7 +145,7 @@ def test_every_page_type_is_accessible_fits_and_is_photographed(
 
 
 @pytest.fixture(scope="module")
-def ada(site: Site, browser) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+def ada(site: Site, browser) -> Iterator[Page]:
     page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     sign_in(page, site.base, "tourada")
     yield page
@@ -180,11 +180,11 @@ def test_guides_are_typeset(site: Site, ada: Page, guide: str) -> None:
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
-def test_the_api_reference_works_offline(site: Site, browser, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_reference_works_offline(site: Site, browser, path: str) -> None:
     page = browser.new_page()
     outside: list[str] = []
 
-    def only_this_machine(route) -> None:  # type: ignore[no-untyped-def]
+    def only_this_machine(route) -> None:
         if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
             route.continue_()
         else:
@@ -204,7 +204,7 @@ def test_the_api_reference_works_offline(site: Site, browser, path: str) -> None
 
 def test_a_cold_question_page_is_light_and_a_repeat_visit_fetches_no_script(
     site: Site, browser
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     context = browser.new_context()
     page = context.new_page()
     cdp = context.new_cdp_session(page)
