@@ -1,6 +1,7 @@
 """Operations: liveness, readiness that names what is down, Prometheus metrics, request ids, and
 jobs handed to the queue only after the commit that wrote them."""
 
+import gc
 import re
 
 from fastapi import FastAPI
@@ -70,3 +71,13 @@ def test_a_job_is_handed_over_only_after_its_commit(db: Session) -> None:
     db.commit()
     db.commit()
     assert handed == ["committed"]  # once
+
+
+def test_what_exists_at_start_is_kept_out_of_the_garbage_collector(app: FastAPI) -> None:
+    """A full collection over the app's ~130,000 start-up objects pauses every request (about
+    80 ms with the GIL held); frozen at start, they are skipped, and released when the app stops."""
+    gc.unfreeze()
+    with TestClient(app) as client:
+        assert gc.get_freeze_count() > 10_000
+        assert client.get("/healthz").status_code == 200
+    assert gc.get_freeze_count() == 0

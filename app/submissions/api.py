@@ -83,7 +83,10 @@ async def get_submission(
         await request.app.state.waiters.wait(
             user_id=user_id, submission_id=submission_id, timeout=wait
         )
-        found = await in_session(request, lambda db: _read(db, user_id, submission_id))
+        found = await request.app.state.waiters.read_once(
+            (user_id, submission_id),
+            lambda: in_session(request, lambda db: _read(db, user_id, submission_id)),
+        )
     return found
 
 

@@ -5,11 +5,16 @@ process looks up, every half second and in a single query, which of the awaited 
 done, and wakes their waiters; the inline queue also wakes them the moment it records a verdict.
 A thousand waiters cost a thousand small objects and two queries a second, not a thousand threads.
 Each user may hold at most `max_waits_per_user` waits at once in a process.
+
+When a verdict comes, the waiters of that submission (a user's several tabs) wake together; their
+reads of it are shared (`read_once`): one query answers them all.
 """
 
 import asyncio
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +25,7 @@ from app.models import Submission, SubmissionStatus
 
 log = logging.getLogger("dli.waiting")
 WATCH_EVERY_S = 0.5
+T = TypeVar("T")
 
 
 class VerdictWaiters:
@@ -30,6 +36,7 @@ class VerdictWaiters:
         self._per_user: Counter[int] = Counter()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watcher: asyncio.Task[None] | None = None
+        self._reads: dict[tuple[int, int], asyncio.Future[Any]] = {}
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -73,6 +80,17 @@ class VerdictWaiters:
             self._events[submission_id].remove(event)
             if not self._events[submission_id]:
                 del self._events[submission_id]
+
+    async def read_once(self, key: tuple[int, int], read: Callable[[], Awaitable[T]]) -> T:
+        """`read()`, shared by every caller that asks for the same (user id, submission id) while
+        it runs: the tabs a verdict wakes together cost one query, not one each."""
+        future = self._reads.get(key)
+        if future is None:
+            future = asyncio.ensure_future(read())
+            self._reads[key] = future
+            future.add_done_callback(lambda _: self._reads.pop(key, None))
+        result: T = await asyncio.shield(future)
+        return result
 
     def _done(self, ids: list[int]) -> list[int]:
         with self.sessions() as db:
