@@ -242,9 +242,9 @@ class BoxSandbox:
 
     def run(self, solution: str, program: str, cases: list[str], limits: Any) -> RawRun:
         """Serve one job in an idle box. A box that ran out of clean uids is replaced and the job
-        tried anew, and so is a box that had served earlier jobs and broke before this one sent
-        anything (what an earlier job left may have ended it). A fresh box that breaks was broken
-        by this job: a crash, or a memory kill, as in `container` mode."""
+        tried anew, and so is a box that had served earlier jobs and broke during this one (what
+        an earlier job left may have ended it). A fresh box that breaks was broken by this job: a
+        crash, or a memory kill, as in `container` mode."""
         while True:
             box = self._take()
             run, end = self._serve(box, solution, program, cases, limits)
@@ -252,7 +252,10 @@ class BoxSandbox:
                 self._retire(box, "unusual end" if end else "broken channel")
             else:
                 self._give_back(box)
-            retry = end is None and box.jobs > 1 and not run.payloads and not run.oom_killed
+            # A box that had served other jobs and broke (not by a memory kill) may have been broken
+            # by what came before: the job runs again in another box, and only a box it broke
+            # from the start is its own doing.
+            retry = end is None and box.jobs > 1 and not run.oom_killed
             if not retry and (end is None or end.get("status") != "exhausted"):
                 return run
 
