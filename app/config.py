@@ -36,8 +36,11 @@ class Settings(BaseSettings):
 
     sandbox_image: str = "dli-sandbox"
     sandbox_pool_size: int = 2
-    # CPU weight of each sandbox against the host's processes (Docker's default is 1024).
-    sandbox_cpu_shares: int = 256
+    # CPU weight of all sandboxes together against one process of the host (Docker's default
+    # for a container is 1024), given to the cgroup `sandbox_cgroup` that holds them all
+    # (app.sandbox.cgroup); "" leaves sandboxes in Docker's default cgroup.
+    sandbox_cpu_shares: int = 64
+    sandbox_cgroup: str = "dli-sandbox"
     sandbox_runtime: str | None = None
     sandbox_cpus: float = 1.0
     sandbox_pids: int = 64

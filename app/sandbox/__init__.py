@@ -24,6 +24,7 @@ import docker
 from docker.models.containers import Container
 
 from app.config import Settings
+from app.sandbox import cgroup
 from app.sandbox.box import BoxSandbox
 from app.sandbox.container import (
     LABEL,
@@ -240,10 +241,13 @@ class Sandbox:
         reaped = reap_stale(self.client)
         if reaped:
             log.info("removed %d stale sandbox containers", reaped)
+        self.cgroup_parent = cgroup.prepare(
+            self.client.info(), settings.sandbox_cgroup, settings.sandbox_cpu_shares
+        )
         self.pool_size = settings.sandbox_pool_size if pool_size is None else pool_size
         self.box: BoxSandbox | None = None
         if settings.sandbox_isolation == "box":
-            self.box = BoxSandbox(settings, self.client, self.image)
+            self.box = BoxSandbox(settings, self.client, self.image, self.cgroup_parent)
             warm = False  # no single-use containers are kept waiting
         self._pool: queue.Queue[Warm] = queue.Queue()
         # Used containers are destroyed off the request path; close() waits for them.
@@ -260,7 +264,7 @@ class Sandbox:
 
     def _start(self, memory_mb: int) -> Warm:
         container = self.client.containers.create(
-            **container_config(self.settings, self.image, memory_mb)
+            **container_config(self.settings, self.image, memory_mb, self.cgroup_parent)
         )
         try:
             sock = attach(self.client, container)

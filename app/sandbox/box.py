@@ -56,10 +56,10 @@ class BoxBroken(Exception):
     """The container stopped answering as its supervisor does: it is replaced."""
 
 
-def box_config(settings: Settings, image: str) -> dict[str, Any]:
+def box_config(settings: Settings, image: str, cgroup_parent: str | None = None) -> dict[str, Any]:
     """`container` mode's hardening, with the two capabilities the supervisor needs to give each
     job a uid of its own (and nothing else), and room for one job at a time."""
-    config = container_config(settings, image, settings.sandbox_box_memory_mb)
+    config = container_config(settings, image, settings.sandbox_box_memory_mb, cgroup_parent)
     config["command"] = ["python3", "/opt/dli/supervisor.py"]
     config["user"] = "0:0"  # root inside, with no capability but these two
     config["cap_add"] = ["SETUID", "SETGID"]
@@ -152,10 +152,17 @@ class BoxSandbox:
     """Thread-safe. Keeps up to `sandbox_pool_size` idle boxes; a job that finds none idle starts
     one (and it stays, up to `sandbox_box_max` in all)."""
 
-    def __init__(self, settings: Settings, client: docker.DockerClient, image: str) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: docker.DockerClient,
+        image: str,
+        cgroup_parent: str | None = None,
+    ) -> None:
         self.settings = settings
         self.client = client
         self.image = image
+        self.cgroup_parent = cgroup_parent
         self._idle: queue.LifoQueue[Box] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._count = 0
@@ -165,7 +172,9 @@ class BoxSandbox:
             self._removals.submit(self._start_idle)
 
     def _start(self) -> Box:
-        container = self.client.containers.create(**box_config(self.settings, self.image))
+        container = self.client.containers.create(
+            **box_config(self.settings, self.image, self.cgroup_parent)
+        )
         try:
             sock = attach(self.client, container)
             container.start()

@@ -47,7 +47,9 @@ def owner_tag() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def container_config(settings: Settings, image: str, memory_mb: int) -> dict[str, Any]:
+def container_config(
+    settings: Settings, image: str, memory_mb: int, cgroup_parent: str | None = None
+) -> dict[str, Any]:
     """The hardening, in one place (see shared/GUIDE.md, "Sandbox policy")."""
     config: dict[str, Any] = {
         "image": image,
@@ -65,8 +67,9 @@ def container_config(settings: Settings, image: str, memory_mb: int) -> dict[str
         "mem_limit": f"{memory_mb}m",
         "memswap_limit": f"{memory_mb}m",
         "nano_cpus": int(settings.sandbox_cpus * 1e9),
-        # A quarter of the default weight: when the CPU is short, the site's own processes come
-        # first and grading (timed in CPU seconds, not wall seconds) takes what is left.
+        # When the CPU is short, the site's own processes come first and grading (timed in CPU
+        # seconds, not wall seconds) takes what is left: this weighs the container against its
+        # siblings, `cgroup_parent` (app.sandbox.cgroup) all sandboxes against the host.
         "cpu_shares": settings.sandbox_cpu_shares,
         "pids_limit": settings.sandbox_pids,
         "ulimits": [
@@ -81,6 +84,8 @@ def container_config(settings: Settings, image: str, memory_mb: int) -> dict[str
     }
     if settings.sandbox_runtime:
         config["runtime"] = settings.sandbox_runtime
+    if cgroup_parent:
+        config["cgroup_parent"] = cgroup_parent
     return config
 
 

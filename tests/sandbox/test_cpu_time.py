@@ -43,14 +43,20 @@ def _burning(seconds: float) -> str:
 
 @contextlib.contextmanager
 def spinning(sandbox: Sandbox, cpu_shares: int) -> Iterator[None]:
-    """Busy neighbours: containers (each its own cgroup, as grading jobs are) spinning, twice as
-    many as the machine has cores and at least four, at the given CPU weight."""
+    """Busy neighbours: containers (each its own cgroup, as grading jobs are, in the sandboxes'
+    group) spinning, twice as many as the machine has cores and at least four, at the given CPU
+    weight."""
     count = max(4, 2 * (os.cpu_count() or 1))
     spin = ["python3", "-c", "while True: pass"]
     image = image_tag(sandbox.settings)
     boxes = [
         sandbox.client.containers.run(
-            image, spin, detach=True, network_mode="none", cpu_shares=cpu_shares
+            image,
+            spin,
+            detach=True,
+            network_mode="none",
+            cpu_shares=cpu_shares,
+            cgroup_parent=sandbox.cgroup_parent or "",
         )
         for _ in range(count)
     ]
