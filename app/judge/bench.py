@@ -5,7 +5,9 @@ Five ways to grade the same solution of the same problem:
 - cold:   a fresh container per submission, started on demand (a `docker run` per job);
 - box:    a job in a long-lived container's forked child (`box` isolation);
 - bare:   the same runner in a plain subprocess, no container at all (NOT a sandbox: a baseline);
-- inproc: the grading compute alone, in this process (the floor).
+- inproc: the grading compute alone, in this process (the floor);
+- inproc+rt: the same, plus the round trip every sandboxed path makes: results encoded as the
+  runner's frames, decoded and compared in the isolated judge process.
 """
 
 import functools
@@ -22,7 +24,7 @@ from app.config import ROOT, Settings
 from app.judge.grader import judge_isolated
 from app.judge.judging import judge
 from app.judge.kinds import Mode, Verdict
-from app.judge.local import execute
+from app.judge.local import InProcessSandbox, execute
 from app.judge.problem import graded_problem
 from app.judge.spec import ProblemSpec
 from app.judge.verdicts import GradeResult
@@ -119,6 +121,7 @@ def bench_sandbox(
             paths[f"box{suffix}"] = functools.partial(through, boxes[runtime].run)
         paths["bare"] = lambda: through(run_bare)
         paths["inproc"] = lambda: judge(problem, Mode.submit, execute(problem, solution, names))
+        paths["inproc+rt"] = functools.partial(through, InProcessSandbox(problem).run)
         out(f"latency: {rounds} sequential submissions of {spec.slug} ({len(names)} cases) each")
         out(f"{'path':12} {'p50 ms':>9} {'p95 ms':>9}")
         for path, grade_once in paths.items():
@@ -158,8 +161,12 @@ def bench_sandbox(
         out(f"  {runtime:6} pool p50 / cold p50   = {pool / cold:.2f}")
         out(f"  {runtime:6} pool p50 / bare p50   = {pool / figures['bare_p50']:.2f}")
         out(f"  {runtime:6} pool p50 / inproc p50 = {pool / figures['inproc_p50']:.1f}")
+        box_p50, inproc = figures[f"box{suffix}_p50"], figures["inproc_p50"]
+        round_trip = max(0.0, figures["inproc+rt_p50"] - inproc)
         out(
-            f"  {runtime:6} box p50 / inproc p50  = {figures[f'box{suffix}_p50'] / figures['inproc_p50']:.1f}"
+            f"  {runtime:6} box p50 = {box_p50 * 1e3:.1f} ms; 2 x in-process + round trip = "
+            f"2 x {inproc * 1e3:.1f} + {round_trip * 1e3:.1f} = {(2 * inproc + round_trip) * 1e3:.1f} ms"
+            f" ({box_p50 / (2 * inproc + round_trip):.2f} of it)"
         )
         for workers in concurrency:
             ratio = figures[f"box{suffix}_rps_{workers}"] / figures[f"cold{suffix}_rps_{workers}"]

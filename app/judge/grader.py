@@ -71,14 +71,13 @@ def judge_isolated(
     judges: JudgePool | None = None,
     output_chars: int = 64 << 10,
 ) -> GradeResult:
-    """Decode and judge raw sandbox frames in a judge process, against reference outputs made here."""
+    """Decode and judge raw sandbox frames in a judge process, against the reference's outputs."""
     return (judges or default_pool()).judge(
         problem_path=problem.spec.path,
         version=problem.spec.version,
         mode=mode,
         raw=raw,
         limits=limits,
-        expected={case.name: problem.expected(case) for case in problem.selected(mode)},
         output_chars=output_chars,
     )
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
+from typing import Any
+
+import numpy as np
 
 from app.judge import casekit
 from app.judge.casekit import Case, Outputs
@@ -41,11 +44,24 @@ class GradedProblem:
         return [c for c in self.cases if mode == Mode.submit or c.sample]
 
     def expected(self, case: Case) -> Outputs:
-        """The reference's outputs for a case, computed once per problem version."""
+        """The reference's outputs for a case, computed once per problem version and read-only
+        from then on: a check that wrote into them would change every later verdict."""
         with self._lock:
             if case.name not in self._expected:
-                self._expected[case.name] = case.execute(self.reference)
+                self._expected[case.name] = _read_only(case.execute(self.reference))
             return self._expected[case.name]
+
+
+def _read_only(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, dict):
+        for item in value.values():
+            _read_only(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _read_only(item)
+    return value
 
 
 @lru_cache(maxsize=64)
