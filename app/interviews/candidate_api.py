@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.api_errors import ERROR_RESPONSES
 from app.catalog.deps import get_catalog
-from app.db import RowId, SessionDep, after_commit
+from app.db import RowId, SessionDep
 from app.errors import Conflict
 from app.interviews import candidates, rules, service, views
 from app.interviews.schemas import (
@@ -23,6 +23,7 @@ from app.interviews.schemas import (
     SnapshotOut,
 )
 from app.models import Interview, User
+from app.submissions import service as submissions
 from app.submissions.schemas import Accepted, SubmissionOut
 from app.users.deps import ApiUser, OptionalUser
 from app.web import grading_unavailable
@@ -86,8 +87,7 @@ def candidate_submit(
         per_minute=settings.submissions_per_minute,
         max_pending=settings.max_pending_per_user,
     )
-    queue, submission_id = request.app.state.queue, submission.id
-    after_commit(db, lambda: queue.enqueue(submission_id))
+    submissions.enqueue_after_commit(db, request.app.state.queue.enqueue, submission.id)
     return Accepted(id=submission.id, status=submission.status)
 
 

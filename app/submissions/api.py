@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.api_errors import ERROR_RESPONSES
 from app.catalog import service as catalog
-from app.db import MAX_ID, RowId, SessionDep, after_commit, in_session
+from app.db import MAX_ID, RowId, SessionDep, in_session
 from app.errors import Invalid, NotFound
 from app.models import Problem, Submission, SubmissionStatus
 from app.submissions import service
@@ -41,9 +41,7 @@ def create_submission(
         code=body.code,
         mode=body.mode,
     )
-    # The job exists only once the row is committed (and never if the transaction rolls back).
-    queue, submission_id = request.app.state.queue, submission.id
-    after_commit(db, lambda: queue.enqueue(submission_id))
+    service.enqueue_after_commit(db, request.app.state.queue.enqueue, submission.id)
     return Accepted(id=submission.id, status=submission.status)
 
 

@@ -106,3 +106,37 @@ def test_a_garbled_answer_is_our_internal_error(monkeypatch, broken: str) -> Non
     graded = judge_isolated(PROBLEM, "run", raw, LIMITS, judges=pool)
     pool.close()
     assert graded.verdict == Verdict.internal_error
+
+
+def test_reference_outputs_are_read_only_once_computed() -> None:
+    """Computed once per problem version and reused by every verdict: a check that wrote into
+    them must fail, not quietly change the verdicts after it."""
+    case = next(c for c in PROBLEM.cases if c.name == "worked_example")
+    dlogits = PROBLEM.expected(case)["dlogits"]
+    assert isinstance(dlogits, np.ndarray) and not dlogits.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        dlogits[0, 0] = 1.0
+
+
+def test_a_judge_process_judges_only_the_version_it_was_asked_for(tmp_path: Path) -> None:
+    """The judge process loads the cases and the reference from the folder itself: if the folder
+    is no longer the submitted version it answers nothing (ours to retry), not a verdict against
+    other cases."""
+    folder = tmp_path / SPEC.slug
+    folder.mkdir()
+    for path in SPEC.path.iterdir():
+        if path.is_file():
+            (folder / path.name).write_bytes(path.read_bytes())
+    problem = graded_problem(load_problem(folder))
+    raw = encode(execute(problem, REFERENCE, [c.name for c in problem.selected("run")]))
+    warm, fresh = JudgePool(), JudgePool()
+    try:
+        assert judge_isolated(problem, "run", raw, LIMITS, judges=warm).verdict == Verdict.accepted
+        (folder / "statement.md").write_text("edited since\n")  # a new version on disk
+        # A process that loaded the version before still holds it; a new one cannot load it.
+        assert judge_isolated(problem, "run", raw, LIMITS, judges=warm).verdict == Verdict.accepted
+        graded = judge_isolated(problem, "run", raw, LIMITS, judges=fresh)
+        assert graded.verdict == Verdict.internal_error
+    finally:
+        warm.close()
+        fresh.close()
