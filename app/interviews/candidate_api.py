@@ -5,6 +5,7 @@ Thin: parse, call the services, shape the answer. The request's session commits 
 handler returns (app.db.get_db); a run or submit is enqueued only after that commit.
 """
 
+import functools
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.api_errors import ERROR_RESPONSES
 from app.catalog.deps import get_catalog
-from app.db import RowId, SessionDep
+from app.db import RowId, SessionDep, after_commit
 from app.errors import Conflict
 from app.interviews import candidates, rules, service, views
 from app.interviews.schemas import (
@@ -23,7 +24,6 @@ from app.interviews.schemas import (
     SnapshotOut,
 )
 from app.models import Interview, User
-from app.submissions import service as submissions
 from app.submissions.schemas import Accepted, SubmissionOut
 from app.users.deps import ApiUser, OptionalUser
 from app.web import grading_unavailable
@@ -87,7 +87,7 @@ def candidate_submit(
         per_minute=settings.submissions_per_minute,
         max_pending=settings.max_pending_per_user,
     )
-    submissions.enqueue_after_commit(db, request.app.state.queue.enqueue, submission.id)
+    after_commit(db, functools.partial(request.app.state.queue.enqueue, submission.id))
     return Accepted(id=submission.id, status=submission.status)
 
 

@@ -9,8 +9,9 @@ When `DLI_SANDBOX_CGROUP` names a group (the default, `dli-sandbox`), sandboxes 
 it and the group weighs `sandbox_cpu_shares` (a sixteenth of one host process by default): grading
 still takes every idle cycle, and a request that needs the CPU gets it first. That needs write
 access to the engine's cgroup tree (root, on the engine's host). Where it fails, sandboxes stay
-under Docker's default parent and a warning says so; under the systemd driver the group is a slice
-whose weight the operator sets (`systemctl set-property dli-sandbox.slice CPUWeight=6`, where a service has 100).
+under Docker's default parent and a warning says so. Under the systemd driver the group is a slice
+whose weight the operator sets: `systemctl set-property dli-sandbox.slice CPUWeight=6` (a service
+has 100).
 """
 
 import logging

@@ -1,5 +1,6 @@
 """REST routes for submissions: create (202), read (with long-poll), list (cursor pages)."""
 
+import functools
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.api_errors import ERROR_RESPONSES
 from app.catalog import service as catalog
-from app.db import MAX_ID, RowId, SessionDep, in_session
+from app.db import MAX_ID, RowId, SessionDep, after_commit, in_session
 from app.errors import Invalid, NotFound
 from app.models import Problem, Submission, SubmissionStatus
 from app.submissions import service
@@ -41,7 +42,8 @@ def create_submission(
         code=body.code,
         mode=body.mode,
     )
-    service.enqueue_after_commit(db, request.app.state.queue.enqueue, submission.id)
+    # The job exists only once its row is committed, and never if the transaction rolls back.
+    after_commit(db, functools.partial(request.app.state.queue.enqueue, submission.id))
     return Accepted(id=submission.id, status=submission.status)
 
 

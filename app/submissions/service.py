@@ -2,7 +2,6 @@
 
 import os
 import socket
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, CursorResult, Update, func, or_, select, update
@@ -10,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from app import ratelimit
 from app.catalog.service import check_code_size
-from app.db import after_commit
 from app.errors import RateLimited
 from app.judge.kinds import Mode, Verdict
 from app.judge.verdicts import GradeResult
@@ -24,11 +22,6 @@ from app.models import (
     utcnow,
 )
 from app.sandbox import pid_alive
-
-
-def enqueue_after_commit(db: Session, enqueue: Callable[[int], None], submission_id: int) -> None:
-    """The job exists only once its row is committed, and never if the transaction rolls back."""
-    after_commit(db, lambda: enqueue(submission_id))
 
 
 def _changed_rows(db: Session, statement: Update) -> int:
