@@ -57,6 +57,23 @@ def test_concurrent_reads_of_one_key_run_once_and_later_ones_read_again() -> Non
     asyncio.run(scenario())
 
 
+def queued_run(
+    app: FastAPI, client: TestClient, user: MakeApiUser, name: str
+) -> tuple[dict[str, str], int]:
+    """A signed-in user's Run, queued and never graded (the test decides its verdict)."""
+    recording_queue(app)
+    headers = user(name).headers
+    body = {"problem": "softmax-cross-entropy", "code": "x = 1\n", "mode": "run"}
+    return headers, client.post("/api/v1/submissions", json=body, headers=headers).json()["id"]
+
+
+def record_verdict(db: Session, sub_id: int, verdict: Verdict) -> None:
+    row = db.get(Submission, sub_id)
+    assert row is not None
+    row.status, row.verdict = SubmissionStatus.done, verdict
+    db.commit()
+
+
 @contextmanager
 def reads_of_submissions(app: FastAPI) -> Iterator[list[str]]:
     """The statements that read a submission with its problem (what a long-poll answers with)."""
@@ -78,10 +95,7 @@ def test_tabs_woken_by_one_verdict_cost_one_read(
     app: FastAPI, db: Session, api_user: MakeApiUser
 ) -> None:
     with TestClient(app) as client:
-        recording_queue(app)
-        headers = api_user("alice").headers
-        body = {"problem": "softmax-cross-entropy", "code": "x = 1\n", "mode": "run"}
-        sub_id = client.post("/api/v1/submissions", json=body, headers=headers).json()["id"]
+        headers, sub_id = queued_run(app, client, api_user, "alice")
         answers: list[dict[str, object]] = []
 
         def tab() -> None:
@@ -97,10 +111,7 @@ def test_tabs_woken_by_one_verdict_cost_one_read(
             time.sleep(0.02)
 
         with reads_of_submissions(app) as reads:
-            row = db.get(Submission, sub_id)
-            assert row is not None
-            row.status, row.verdict = SubmissionStatus.done, Verdict.wrong_answer
-            db.commit()
+            record_verdict(db, sub_id, Verdict.wrong_answer)
             app.state.waiters.notify(sub_id)
             for thread in tabs:
                 thread.join(timeout=20)
@@ -115,15 +126,9 @@ def test_a_lone_waiter_still_gets_a_fresh_read(
 ) -> None:
     """Sharing never serves an answer older than the wake-up: a later poll reads again."""
     with TestClient(app) as client:
-        recording_queue(app)
-        headers = api_user("bob").headers
-        body = {"problem": "softmax-cross-entropy", "code": "x = 1\n", "mode": "run"}
-        sub_id = client.post("/api/v1/submissions", json=body, headers=headers).json()["id"]
+        headers, sub_id = queued_run(app, client, api_user, "bob")
         url = f"/api/v1/submissions/{sub_id}?wait=0.2"
         for _ in range(tabs):
             assert client.get(url, headers=headers).json()["status"] == "queued"
-        row = db.get(Submission, sub_id)
-        assert row is not None
-        row.status, row.verdict = SubmissionStatus.done, Verdict.accepted
-        db.commit()
+        record_verdict(db, sub_id, Verdict.accepted)
         assert client.get(url, headers=headers).json()["verdict"] == "accepted"
