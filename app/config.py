@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     sandbox_box_jobs: int = 500  # jobs a box serves before it is replaced
     sandbox_box_minutes: float = 30.0  # and how long it may live
     sandbox_box_max: int = 8  # boxes at most, idle or busy
+    # Where box mode keeps each box's results file, shared with the engine's host (a tmpfs): results
+    # then bypass the engine's attach stream. "": they come over the stream (a remote engine, or a
+    # server in a container of its own, as in docker-compose.yml).
+    sandbox_results_dir: str = "/dev/shm"
 
     submissions_per_minute: int = 12
     # A user's submissions queued or being graded at once; past it, 429.

@@ -10,6 +10,7 @@ import itertools
 import json
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -172,7 +173,9 @@ try:  # Linux refuses; gVisor shows it: the fixed variables of every sandbox, no
     names = {v.split(b"=")[0] for v in open("/proc/1/environ", "rb").read().split(b"\\0") if v}
     if names - {b"OPENBLAS_NUM_THREADS", b"OMP_NUM_THREADS", b"MKL_NUM_THREADS", b"HOSTNAME",
                 b"PYTHONDONTWRITEBYTECODE", b"PYTHONUNBUFFERED", b"PYTHONHASHSEED", b"HOME",
-                b"PATH", b"BOX_UID_BASE", b"BOX_UID_COUNT"}:
+                b"PATH", b"BOX_UID_BASE", b"BOX_UID_COUNT", b"BOX_RESULTS", b"GLIBC_TUNABLES",
+                # (glibc cuts GLIBC_TUNABLES into its parts in place)
+                b"glibc.malloc.mmap_threshold", b"glibc.malloc.trim_threshold"}:
         escaped.append(f"/proc/1/environ: {names}")
 except OSError:
     pass
@@ -197,6 +200,65 @@ _report(uid=_os.getuid())
     after = submit("_report(uid=_os.getuid())\n")
     assert after.verdict == Verdict.accepted, after.detail
     assert facts(result)["box"] == facts(after)["box"]  # the supervisor lived on
+
+
+def test_a_job_cannot_reach_the_results_file(submit: Submit, box: Sandbox) -> None:
+    """The supervisor writes each job's results to a file shared with the host: it is mounted in a
+    directory only root may enter, and no job inherits a descriptor of it."""
+    probes = """
+escaped = []
+for path, how in (("/var/lib/dli/results", "rb"), ("/var/lib/dli/results", "r+b")):
+    try:
+        open(path, how).close()
+        escaped.append(f"open {how}")
+    except PermissionError:
+        pass
+try:
+    _os.listdir("/var/lib/dli")
+    escaped.append("list its directory")
+except PermissionError:
+    pass
+for fd in _os.listdir("/proc/self/fd"):
+    try:
+        if "results" in _os.readlink(f"/proc/self/fd/{fd}"):
+            escaped.append(f"descriptor {fd}")
+    except OSError:
+        pass
+if escaped or not _os.path.isdir("/var/lib/dli"):
+    raise RuntimeError("escaped: " + ", ".join(escaped))
+_report()
+"""
+    assert box.box is not None
+    idle = box.box._idle.queue[0]
+    assert idle.results is not None, "the box does not use its results file"
+    result = submit(probes)
+    assert result.verdict == Verdict.accepted, result.detail
+    after = submit("_report()\n")
+    assert after.verdict == Verdict.accepted, after.detail
+    assert facts(result)["box"] == facts(after)["box"]
+
+
+def test_results_come_over_the_engine_stream_without_a_results_directory(
+    box_settings: Settings, spec: ProblemSpec, reference_source: str, tmp_path: Path
+) -> None:
+    """Where no directory is shared with the engine's host (a server in a container, a remote
+    engine), results come over the attach stream, with the same limits."""
+    flood = "import sys\nfor _ in range(100_000):\n    sys.stdout.write('x' * 1000)\n"
+    settings = box_settings.model_copy(update={"sandbox_results_dir": ""})
+    with warm_box(settings) as sandbox:
+        assert sandbox.box is not None and sandbox.box._idle.queue[0].results is None
+        good = grade(
+            spec, REPORT + "_report()\n" + reference_source, mode="submit", sandbox=sandbox
+        )
+        bad = grade(spec, flood + reference_source, mode="submit", sandbox=sandbox)
+    assert good.verdict == Verdict.accepted, good.detail
+    assert bad.verdict == Verdict.output_limit_exceeded, bad.detail
+    # With one: a directory of this process's own, one file per box, nothing left once closed.
+    with warm_box(box_settings.model_copy(update={"sandbox_results_dir": str(tmp_path)})):
+        (private,) = tmp_path.iterdir()
+        assert private.stat().st_mode & 0o777 == 0o700
+        assert len(list(private.iterdir())) == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_job_finds_nothing_of_the_previous_job_in_its_memory(submit: Submit) -> None:

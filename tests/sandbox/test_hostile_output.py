@@ -26,7 +26,8 @@ PEAK_RSS_MB, SECONDS = 300, 15
 
 
 @pytest.mark.parametrize(
-    ("runtime", "isolation"), [("runc", "container"), ("runsc", "container"), ("runc", "box")]
+    ("runtime", "isolation"),
+    [("runc", "container"), ("runsc", "container"), ("runc", "box"), ("runc", "box-stream")],
 )
 @pytest.mark.parametrize("name", sorted(ATTACKS))
 def test_hostile_output_costs_the_grading_process_little(
@@ -73,7 +74,9 @@ def run_measured(
     source_file: Path, runtime: str = "runc", isolation: str = "container"
 ) -> tuple[dict, float, float, str]:
     """`dli grade --json`: its result, its own peak RSS in MB (the judge process it waited for
-    included), its seconds and its stderr."""
+    included), its seconds and its stderr. Isolation `box-stream`: box mode with its results over
+    the engine's attach stream instead of a shared file."""
+    isolation, _, stream = isolation.partition("-")
     out, err = source_file.with_suffix(".out"), source_file.with_suffix(".err")
     command = [sys.executable, "-m", "app.cli", "grade", SLUG, str(source_file), "--json"]
     launched = subprocess.run(
@@ -84,6 +87,7 @@ def run_measured(
             "DLI_ENV": "test",
             "DLI_SANDBOX_RUNTIME": runtime,
             "DLI_SANDBOX_ISOLATION": isolation,
+            **({"DLI_SANDBOX_RESULTS_DIR": ""} if stream else {}),
         },
         capture_output=True,
         text=True,
