@@ -2,24 +2,26 @@
 
 It imports NumPy once, then serves jobs one at a time. Each job runs in a forked child that, before
 any candidate code, takes a uid and gid of its own, a private scratch directory, rlimits, an empty
-environment and a seccomp filter. After the job every process of that uid is killed and its files
-removed; the uid goes back to the range only once nothing of it is left. The supervisor keeps the
-only copies of its stdin and stdout: nothing a job writes can pass for the supervisor's words.
+environment and a seccomp filter. The next job's child is forked, and made all that but its limits,
+as soon as the last job is over: it then waits for its job on a pipe. After the job every process
+of that uid is killed and its files removed; the uid goes back to the range only once nothing of
+it is left. The supervisor keeps the only copies of its stdin and stdout: nothing a job writes can
+pass for the supervisor's words.
 
 Host -> supervisor (stdin):  b"DLIX" + ">IIIQQ" (CPU limit in ms, memory MiB, result byte cap,
                              case program length, job length) + the case program + the job
                              (runner.py's JSON without the program).
 Supervisor -> host (stdout): envelopes b"DLIB" + kind + 4-byte big-endian length + data, kind
                              b"R" ready (JSON: uids, results), b"D" bytes the job wrote to its result
-                             pipe, b"E" the job's end (JSON: status, cpu, wall, exit, clean, waited,
-                             bytes).
+                             pipe, b"E" the job's end (JSON: status, cpu, wall, exit, waited,
+                             bytes), sent before the cleaning up after the job.
 Where the host shares a results file (BOX_RESULTS, mounted in a directory only root may enter), the
 job's bytes go there instead of into b"D" envelopes, and the host reads the file after b"E": they
 no longer pass through the engine's attach stream, which cost more CPU than the job itself.
 
-The job's bytes live in one buffer that is zeroed after the fork, and the results pass through one
-reused buffer that is zeroed after the job: a later job's child (a copy of this process) finds
-nothing of an earlier job in its memory.
+The job's bytes live in one buffer that is zeroed once they are handed to the job's child, and the
+results pass through one reused buffer that is zeroed after the job: a later job's child (a copy of
+this process, forked after that) finds nothing of an earlier job in its memory.
 """
 
 import collections
@@ -52,7 +54,9 @@ import runner
 
 JOBS = "/tmp/jobs"
 JOB_HEAD = struct.Struct(">4sIIIQQ")
+SPARE_HEAD = struct.Struct(">IIQQ")  # to a job's process: CPU ms, memory MiB, program, job length
 PROGRAMS_KEPT = 64  # case programs (ours, public) compiled once: a job need not compile its own
+PROGRAMS: dict[bytes, tuple[str, types.CodeType]] = {}  # by the SHA-256 of their source
 UID_BASE = int(os.environ.get("BOX_UID_BASE", "20000"))
 UID_COUNT = int(os.environ.get("BOX_UID_COUNT", "64"))
 RESULTS = os.environ.get("BOX_RESULTS", "")
@@ -135,15 +139,10 @@ def build_filter() -> "seccomp.SyscallFilter":
     return flt
 
 
-def child(
-    job: bytearray,
-    program: tuple[str, types.CodeType],
-    result_fd: int,
-    uid: int,
-    scratch: str,
-    cpu_s: float,
-    memory_mb: int,
-) -> None:
+def child(job_fd: int, result_fd: int, fin_fd: int, uid: int, scratch: str) -> None:
+    """A job's process. It is forked, and made what it is, before its job arrives (while the box
+    waits for work): then it reads the job from `job_fd` and runs it."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})  # the supervisor's, see main
     os.setgroups([])
     os.setgid(uid)
     os.setuid(uid)
@@ -151,10 +150,27 @@ def child(
     os.mkdir(scratch, 0o700)
     os.chdir(scratch)
     null = os.open("/dev/null", os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    os.closerange(3, result_fd)
-    os.closerange(result_fd + 1, 1 << 16)
+    os.dup2(job_fd, 0)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.dup2(result_fd, 3)
+    os.dup2(fin_fd, 4)
+    os.closerange(5, 1 << 16)  # the supervisor's channels, the results file
+    os.environ.clear()
+    np.random.seed()  # not the supervisor's generator state, shared by every job
+    FILTER.load()
+    head = bytearray(SPARE_HEAD.size)
+    if not read_into(0, head):
+        return  # the box is closing
+    cpu_ms, memory_mb, program_length, length = SPARE_HEAD.unpack(head)
+    source, job = bytearray(program_length), bytearray(length)
+    if not read_into(0, source) or not read_into(0, job):
+        return
+    os.dup2(1, 0)
+    program = PROGRAMS.get(hashlib.sha256(source).digest())  # compiled before this process was
+    text = source.decode()
+    code = program[1] if program else compile(text, "cases.py", "exec")
+    cpu_s = cpu_ms / 1000
     vm = virtual_bytes()
     limits = {
         resource.RLIMIT_CPU: (int(cpu_s + MARGIN_S) + 1, int(cpu_s + MARGIN_S) + 2),
@@ -166,19 +182,19 @@ def child(
     }
     for which, value in limits.items():
         resource.setrlimit(which, value)
-    os.environ.clear()
     os.environ.update(
         {"HOME": scratch, "PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHONHASHSEED": "0"}
     )
-    np.random.seed()  # not the supervisor's generator state, shared by every job
-    FILTER.load()
     parsed = json.loads(job)
     zero(job)
-    parsed["program"] = program[0]
-    runner.run_job(parsed, result_fd, scratch, program[1])
+    parsed["program"] = text
+    runner.run_job(parsed, 3, scratch, code)
     for name in (".dli-stdout", ".dli-stderr"):  # a courtesy: the supervisor checks, see below
         with contextlib.suppress(OSError):
             os.unlink(name)
+    with contextlib.suppress(OSError):
+        os.write(4, b"F")  # the job is over, and then its results end (see Spare.finished)
+        os.close(3)
 
 
 def virtual_bytes() -> int:
@@ -193,7 +209,9 @@ def virtual_bytes() -> int:
 
 
 def processes_of(uid: int) -> dict[int, float]:
-    """Live processes of `uid` and the CPU seconds each has used with its waited-for children."""
+    """Processes of `uid` not yet reaped and the CPU seconds each has used with its waited-for
+    children (reaping one moves its count into its rusage: measured after `reap`, none is counted
+    twice)."""
     found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -205,10 +223,7 @@ def processes_of(uid: int) -> dict[int, float]:
                 continue
             with open(f"/proc/{entry}/stat") as stat:
                 fields = stat.read().rpartition(")")[2].split()
-            zombie = fields[0] == "Z"  # counted once reaped
-            found[int(entry)] = (
-                0.0 if zombie else sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLK_TCK
-            )
+            found[int(entry)] = sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLK_TCK
         except (OSError, StopIteration, ValueError, IndexError):
             continue  # gone meanwhile
     return found
@@ -296,15 +311,107 @@ def remove_files(uid: int) -> bool:
     return not owned()
 
 
+class Spare:
+    """The next job's process, forked and waiting for its job, and its channels."""
+
+    def __init__(self, uid: int) -> None:
+        self.uid = uid
+        job_r, self.job_w = os.pipe()
+        self.result_r, result_w = os.pipe()
+        self.fin_r, fin_w = os.pipe()
+        os.set_blocking(fin_w, False)  # the job writing more there only fails: it never waits
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                for fd in (self.job_w, self.result_r, self.fin_r):
+                    os.close(fd)
+                child(job_r, result_w, fin_w, uid, f"{JOBS}/{uid}-{secrets.token_hex(8)}")
+                os._exit(0)
+            finally:
+                os._exit(70)
+        for fd in (job_r, result_w, fin_w):
+            os.close(fd)
+        os.set_blocking(self.fin_r, False)
+        self.open = [self.job_w, self.result_r, self.fin_r]
+        self.done = False
+
+    def hand_over(self, parts: list) -> None:
+        """Write the job to the spare (which reads it meanwhile), then close the channel."""
+        try:
+            while parts:
+                written = os.writev(self.job_w, parts)
+                while parts and written >= len(parts[0]):
+                    written -= len(parts[0])
+                    parts.pop(0)
+                if parts:
+                    parts[0] = memoryview(parts[0])[written:]
+        except BrokenPipeError:
+            pass  # it ended before its job: the job's end says so
+        os.close(self.job_w)
+        self.open.remove(self.job_w)
+
+    def finished(self) -> bool:
+        """Whether the job's process said it got to the end of its job. Its own word, so it decides
+        only this: the job's end need not wait for the process's exit (the freeing of its memory,
+        a few ms), which then happens while the host reads the results."""
+        if not self.done:
+            with contextlib.suppress(BlockingIOError):
+                self.done = os.read(self.fin_r, 1) == b"F"
+        return self.done
+
+    def close(self) -> None:
+        for fd in self.open:
+            os.close(fd)
+        self.open = []
+
+
 class Uids:
     def __init__(self) -> None:
         self.free = collections.deque(range(UID_BASE, UID_BASE + UID_COUNT))
 
-    def take(self) -> int | None:
-        return self.free.popleft() if self.free else None
+    def spare(self) -> Spare | None:
+        """The next job's process, under a uid of its own (None: no clean uid is left)."""
+        return Spare(self.free.popleft()) if self.free else None
 
     def give_back(self, uid: int) -> None:
         self.free.append(uid)
+
+    def settle(self, spare: Spare) -> bool:
+        """After its job (or instead of one): the uid comes back once nothing of it is left."""
+        spare.close()
+        wait_for(spare.pid)  # its own end first: stopping it from its uid would cost a fork
+        clean = kill_all(spare.uid) and remove_files(spare.uid)
+        FINISHED.clear()
+        if clean:
+            self.give_back(spare.uid)
+        return clean
+
+
+def wait_for(pid: int, seconds: float = 1.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        reap()
+        if any(done == pid for done, _, _ in FINISHED):
+            return
+        signal.sigtimedwait({signal.SIGCHLD}, 0.01)
+
+
+def waiting(spare: Spare) -> bool:
+    reap()
+    return all(pid != spare.pid for pid, _, _ in FINISHED)
+
+
+def remember(source: bytearray) -> None:
+    key = hashlib.sha256(source).digest()
+    if key not in PROGRAMS:
+        if len(PROGRAMS) >= PROGRAMS_KEPT:
+            del PROGRAMS[next(iter(PROGRAMS))]
+        text = source.decode()
+        PROGRAMS[key] = (text, compile(text, "cases.py", "exec"))
+
+
+def memory_killed(since: int | None) -> bool:
+    return since is not None and (oom_kills() or 0) > since
 
 
 def oom_kills() -> int | None:
@@ -316,29 +423,23 @@ def oom_kills() -> int | None:
 
 
 def serve(
+    spare: Spare,
+    header: bytes,
+    source: bytearray,
     job: bytearray,
-    program: tuple[str, types.CodeType],
-    uid: int,
     cpu_s: float,
-    memory_mb: int,
     cap: int,
     results: int | None,
+    ooms: int | None,
 ) -> dict:
+    """Run the job to the end of its results (and of its first process, unless that said it got to
+    the end of the job), and say how it ended. Cleaning up after it is `Uids.settle`."""
     if results is not None:
         os.ftruncate(results, 0)  # the last job's bytes (the host has read them)
-    ooms = oom_kills()
-    scratch = f"{JOBS}/{uid}-{secrets.token_hex(8)}"
-    read_end, write_end = os.pipe()
+    pid, uid, read_end = spare.pid, spare.uid, spare.result_r
     started = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read_end)
-            child(job, program, write_end, uid, scratch, cpu_s, memory_mb)
-            os._exit(0)
-        finally:
-            os._exit(70)
-    os.close(write_end)
+    waited_before = waited_for_cpu(pid) or 0.0
+    spare.hand_over([header, source, job])
     zero(job)
     status, exit_code, waited = "ok", None, None
     reaped_cpu, sent, eof, cpu = 0.0, 0, False, 0.0
@@ -347,7 +448,7 @@ def serve(
     readable.register(read_end, select.POLLIN)
     delay = 0.001  # idle waits double up to POLL_S: a quick job's end is seen within a few ms
     next_check = POLL_S
-    while not eof or exit_code is None:
+    while not eof or (exit_code is None and not spare.finished()):
         if not eof and readable.poll(delay * 1000):
             delay = 0.001
             n = os.readv(read_end, [view])
@@ -368,8 +469,8 @@ def serve(
                         kill_all(uid)
                 sent += n
         else:
-            if eof:
-                time.sleep(delay)
+            if eof:  # all results are in: the job's end is near (a child's end wakes this at once)
+                signal.sigtimedwait({signal.SIGCHLD}, delay)
             delay = min(2 * delay, POLL_S)
         reap()
         while FINISHED:
@@ -393,24 +494,26 @@ def serve(
             kill_all(uid)
         elif wall > BACKSTOP * cpu_s + MARGIN_S:
             status, waited = "backstop", waited_for_cpu(pid)  # the host says whose fault
+            waited = None if waited is None else waited - waited_before
             kill_all(uid)
-    os.close(read_end)
     zero(CHUNK)
+    reap()
+    for done_pid, code, used in FINISHED:
+        reaped_cpu += used
+        if done_pid == pid:
+            exit_code = os.waitstatus_to_exitcode(code)
+    FINISHED.clear()
+    # What has ended is counted from its rusage, the rest (soon stopped) from the kernel's count.
+    cpu = reaped_cpu + sum(processes_of(uid).values())
     if status == "ok" and exit_code == -signal.SIGXCPU:  # the rlimit came first
         status = "timeout"
-    clean = kill_all(uid) and remove_files(uid)
-    reap()
-    # Every process of the job has ended and been counted by now (those stopped at the end too).
-    cpu = reaped_cpu + sum(used for _, _, used in FINISHED)
-    FINISHED.clear()
-    if ooms is not None and (oom_kills() or 0) > ooms:
-        status, clean = "memory", False  # the container's limit, not the job's: start afresh
+    if memory_killed(ooms):
+        status = "memory"  # the container's limit, not the job's: the box is replaced after
     return {
         "status": status,
         "cpu": cpu,
         "wall": time.monotonic() - started,
         "exit": exit_code,
-        "clean": clean,
         "waited": waited,
         "bytes": sent,
     }
@@ -423,6 +526,8 @@ def main() -> None:
     # Everything imported so far is shared with each job's child until written: keep the collector
     # from walking (and so copying) it in both.
     gc.freeze()
+    # Blocked, so that a child's end is a signal to wait for rather than a default to ignore.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
     for path in ("/tmp", "/dev/shm"):
         with contextlib.suppress(OSError):
             os.chmod(path, 0o711)  # jobs write only in their own directory
@@ -435,7 +540,7 @@ def main() -> None:
             results = os.open(RESULTS, os.O_RDWR | os.O_CLOEXEC)  # each job's child closes it
     envelope(b"R", json.dumps({"uids": UID_COUNT, "results": results is not None}).encode())
     head = bytearray(JOB_HEAD.size)
-    programs: dict[bytes, tuple[str, types.CodeType]] = {}
+    spare = uids.spare()
     while read_into(0, head):
         magic, cpu_ms, memory_mb, cap, program_length, length = JOB_HEAD.unpack(head)
         if magic != b"DLIX":
@@ -444,21 +549,24 @@ def main() -> None:
         job = bytearray(length)
         if not read_into(0, source) or not read_into(0, job):
             return
-        key = hashlib.sha256(source).digest()
-        if key not in programs:
-            if len(programs) >= PROGRAMS_KEPT:
-                del programs[next(iter(programs))]
-            text = source.decode()
-            programs[key] = (text, compile(text, "cases.py", "exec"))
-        uid = uids.take()
-        if uid is None:
+        if spare is not None and not waiting(spare):  # it ended while waiting: not this job's doing
+            uids.settle(spare)
+            spare = None
+        spare = spare or uids.spare()
+        if spare is None:
             zero(job)
-            envelope(b"E", json.dumps({"status": "exhausted", "clean": False}).encode())
+            envelope(b"E", json.dumps({"status": "exhausted"}).encode())
             continue
-        end = serve(job, programs[key], uid, cpu_ms / 1000, memory_mb, cap, results)
-        if end["clean"]:
-            uids.give_back(uid)
+        header = SPARE_HEAD.pack(cpu_ms, memory_mb, len(source), len(job))
+        ooms = oom_kills()
+        end = serve(spare, header, source, job, cpu_ms / 1000, cap, results, ooms)
         envelope(b"E", json.dumps(end).encode())
+        # The cleaning up happens while the host reads the results; the next job waits for it. A
+        # box that cannot clean up after a job, or whose memory ran out, is not used again.
+        if not uids.settle(spare) or end["status"] == "memory" or memory_killed(ooms):
+            sys.exit(f"the box is done after a job that ended with {end['status']}")
+        remember(source)  # for the spares forked from now on
+        spare = uids.spare()
 
 
 if __name__ == "__main__":

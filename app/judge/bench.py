@@ -108,9 +108,13 @@ def bench_sandbox(
             return judge_isolated(problem, Mode.submit, raw, limits)
 
         def wait_for_warm_pools() -> None:
+            """Each path runs on a machine at rest: pools full, and the containers an earlier path
+            used removed (dockerd's work removing them would otherwise land on the next path)."""
             deadline = time.monotonic() + 60
             for box in [*sandboxes.values(), *boxes.values()]:
-                while box.warm_count() < max(concurrency) and time.monotonic() < deadline:
+                while time.monotonic() < deadline and (
+                    box.warm_count() < max(concurrency) or box.removing()
+                ):
                     time.sleep(0.05)
 
         paths: dict[str, Callable[[], GradeResult]] = {}
@@ -126,6 +130,7 @@ def bench_sandbox(
         out(f"{'path':12} {'p50 ms':>9} {'p95 ms':>9}")
         for path, grade_once in paths.items():
             samples = []
+            wait_for_warm_pools()
             for _ in range(rounds):
                 if path.startswith(("pool", "box")):
                     wait_for_warm_pools()  # steady state at low load: the pool refilled between

@@ -16,7 +16,7 @@ import queue
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -38,6 +38,7 @@ from app.sandbox.container import (
     serve_one_job,
     stream_open,
 )
+from app.sandbox.heap import keep_heap
 from app.sandbox.image import image_tag
 from app.sandbox.protocol import (
     Budget,
@@ -140,7 +141,8 @@ def interpret(raw: RawRun, limits: Limits, *, output_chars: int = 64 << 10) -> S
         result.detail = f"your code used more than the {limits.cpu_seconds:g} s of CPU time allowed"
     elif done is None:
         result.status = "crashed"
-        result.detail = f"the runner stopped before finishing (exit code {raw.exit_code})"
+        code = "" if raw.exit_code is None else f" (exit code {raw.exit_code})"
+        result.detail = f"the runner stopped before finishing{code}"
     elif isinstance(output_bytes, int) and output_bytes > TOO_MUCH_OUTPUT:
         result.status = "output_limit"
         result.detail = f"printed more than {TOO_MUCH_OUTPUT >> 20} MiB"
@@ -224,6 +226,7 @@ class Sandbox:
         self, settings: Settings, *, pool_size: int | None = None, warm: bool = True
     ) -> None:
         self.settings = settings
+        keep_heap()  # this process reads every result: megabytes per verdict (app.sandbox.heap)
         try:
             self.client = docker.from_env(timeout=30)
             self.client.ping()
@@ -252,6 +255,7 @@ class Sandbox:
         self._pool: queue.Queue[Warm] = queue.Queue()
         # Used containers are destroyed off the request path; close() waits for them.
         self._removals = ThreadPoolExecutor(2, thread_name_prefix="dli-sandbox-remove")
+        self._removing: set[Future[None]] = set()
         self._closed = threading.Event()
         self._wanted = threading.Event()
         self._refiller: threading.Thread | None = None
@@ -294,7 +298,7 @@ class Sandbox:
         finally:
             self._wanted.set()
         if not stream_open(warm.sock):  # it died waiting (the engine restarted): not this job's
-            self._removals.submit(self._discard, warm)
+            self._remove_later(warm)
             return self._start(memory_mb)
         try:
             if memory_mb != DEFAULT_MEMORY_MB:
@@ -324,8 +328,17 @@ class Sandbox:
                 max_frames=max_frames(len(cases)),
             )
         finally:
-            self._removals.submit(self._discard, warm)
+            self._remove_later(warm)
         return raw
+
+    def _remove_later(self, warm: Warm) -> None:
+        removal = self._removals.submit(self._discard, warm)
+        self._removing.add(removal)
+        removal.add_done_callback(self._removing.discard)
+
+    def removing(self) -> int:
+        """Used containers still being removed (the benchmark lets them go between its paths)."""
+        return len(self._removing)
 
     def warm_count(self) -> int:
         return self.box.warm_count() if self.box is not None else self._pool.qsize()

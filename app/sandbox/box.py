@@ -202,7 +202,9 @@ class BoxSandbox:
         self.client = client
         self.image = image
         self.cgroup_parent = cgroup_parent
-        self._idle: queue.LifoQueue[Box] = queue.LifoQueue()
+        # Oldest first: the box idle longest has finished cleaning up after its last job and has
+        # its next job's process ready; the one just given back may still be at it.
+        self._idle: queue.Queue[Box] = queue.Queue()
         self._lock = threading.Lock()
         self._count = 0
         self._closed = False
@@ -325,7 +327,9 @@ class BoxSandbox:
         while True:
             box = self._take()
             run, end = self._serve(box, solution, program, cases, limits)
-            if end is None or end.get("status") == "exhausted" or not end.get("clean"):
+            # After a memory kill the supervisor ends (as it does when it cannot clean up after a
+            # job: that box is found dead before its next job, see `_take`).
+            if end is None or end.get("status") in ("exhausted", "memory"):
                 self._retire(box, "unusual end" if end else "broken channel")
             else:
                 self._give_back(box)

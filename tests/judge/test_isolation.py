@@ -140,3 +140,28 @@ def test_a_judge_process_judges_only_the_version_it_was_asked_for(tmp_path: Path
     finally:
         warm.close()
         fresh.close()
+
+
+def test_a_judge_process_that_grew_large_is_not_kept(monkeypatch) -> None:
+    """What a result left behind (a heap that stays grown) must not carry over to every request
+    after it: past a size the process says it is unfit, and the pool starts a fresh one."""
+    from dataclasses import asdict
+
+    from app.judge import isolation
+
+    names = [c.name for c in PROBLEM.selected("run")]
+    request = {
+        "path": str(SPEC.path),
+        "version": SPEC.version,
+        "mode": "run",
+        "raw": asdict(encode(reference_run(names))),
+        "limits": (LIMITS.cpu_seconds, LIMITS.memory_mb),
+        "output_chars": 65536,
+        "memory_budget": 512 << 20,
+        "cpu_budget": 5,
+    }
+    answer, fit = isolation._judge_request(request)
+    assert fit and b'"fit": true' in answer
+    monkeypatch.setattr(isolation, "RETIRE_BYTES", isolation._address_space() // 2)
+    answer, fit = isolation._judge_request(request)
+    assert not fit and b'"fit": false' in answer and b'"accepted"' in answer

@@ -1,0 +1,24 @@
+"""Keep freed memory for reuse in the processes that read sandbox results.
+
+Every verdict brings megabytes (1.6 MB of results for softmax-cross-entropy) that are copied a few
+times, then freed. By default glibc returns blocks that large to the kernel as they are freed and
+maps them afresh for the next verdict, and every page of them then costs a fault. Served from a heap
+that is kept instead, the grading process spent 2.7 ms of CPU per box verdict rather than 6.6, and
+the judge process 4.3 rather than 8.8 (measured on softmax-cross-entropy; `dli bench sandbox`).
+The sandbox's own processes get the same from `GLIBC_TUNABLES` (app.sandbox.box).
+"""
+
+import contextlib
+import ctypes
+
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
+MMAP_THRESHOLD = 16 << 20  # blocks below this come from the heap
+TRIM_THRESHOLD = 64 << 20  # free memory at the heap's top kept up to this
+
+
+def keep_heap() -> None:
+    """Process-wide; a no-op where the C library is not glibc."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
