@@ -22,6 +22,10 @@ no longer pass through the engine's attach stream, which cost more CPU than the 
 The job's bytes live in one buffer that is zeroed once they are handed to the job's child, and the
 results pass through one reused buffer that is zeroed after the job: a later job's child (a copy of
 this process, forked after that) finds nothing of an earlier job in its memory.
+
+Over 300 lines because a job's whole life in the box (its process made before the job, the relay of
+its results, its limits, its end, the cleaning up after it) is one sequence whose safety depends on
+its order; it runs in this one file, which the image copies as it is.
 """
 
 import collections
@@ -334,6 +338,7 @@ class Spare:
         os.set_blocking(self.fin_r, False)
         self.open = [self.job_w, self.result_r, self.fin_r]
         self.done = False
+        self.reaped = False
 
     def hand_over(self, parts: list) -> None:
         """Write the job to the spare (which reads it meanwhile), then close the channel."""
@@ -379,7 +384,8 @@ class Uids:
     def settle(self, spare: Spare) -> bool:
         """After its job (or instead of one): the uid comes back once nothing of it is left."""
         spare.close()
-        wait_for(spare.pid)  # its own end first: stopping it from its uid would cost a fork
+        if not spare.reaped:
+            wait_for(spare.pid)  # its own end first: stopping it from its uid would cost a fork
         clean = kill_all(spare.uid) and remove_files(spare.uid)
         FINISHED.clear()
         if clean:
@@ -503,6 +509,7 @@ def serve(
         if done_pid == pid:
             exit_code = os.waitstatus_to_exitcode(code)
     FINISHED.clear()
+    spare.reaped = exit_code is not None
     # What has ended is counted from its rusage, the rest (soon stopped) from the kernel's count.
     cpu = reaped_cpu + sum(processes_of(uid).values())
     if status == "ok" and exit_code == -signal.SIGXCPU:  # the rlimit came first
