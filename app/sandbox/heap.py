@@ -3,8 +3,9 @@
 Every verdict brings megabytes (1.6 MB of results for softmax-cross-entropy) that are copied a few
 times, then freed. By default glibc returns blocks that large to the kernel as they are freed and
 maps them afresh for the next verdict, and every page of them then costs a fault. Served from a heap
-that is kept instead, the grading process spent 2.7 ms of CPU per box verdict rather than 6.6, and
-the judge process 4.3 rather than 8.8 (measured on softmax-cross-entropy; `dli bench sandbox`).
+that is kept instead, the grading process spent 2.7 ms of CPU per box verdict rather than 6.6 (two
+grading threads at capacity), and a judge process 4.3 rather than 8.8 (one verdict at a time; both
+on softmax-cross-entropy, whose results are 1.6 MB).
 The sandbox's own processes get the same from `GLIBC_TUNABLES` (app.sandbox.box).
 """
 
