@@ -98,15 +98,18 @@ CLONE_NAMESPACES = (
 )
 
 
-def envelope(kind: bytes, data: bytes | memoryview = b"") -> None:
-    parts = [b"DLIB" + kind + struct.pack(">I", len(data)), data]
+def write_all(fd: int, parts: list) -> None:
     while parts:
-        written = os.writev(1, parts)
+        written = os.writev(fd, parts)
         while parts and written >= len(parts[0]):
             written -= len(parts[0])
             parts.pop(0)
         if parts:
             parts[0] = memoryview(parts[0])[written:]
+
+
+def envelope(kind: bytes, data: bytes | memoryview = b"") -> None:
+    write_all(1, [b"DLIB" + kind + struct.pack(">I", len(data)), data])
 
 
 def read_into(fd: int, buffer: bytearray) -> bool:
@@ -342,16 +345,8 @@ class Spare:
 
     def hand_over(self, parts: list) -> None:
         """Write the job to the spare (which reads it meanwhile), then close the channel."""
-        try:
-            while parts:
-                written = os.writev(self.job_w, parts)
-                while parts and written >= len(parts[0]):
-                    written -= len(parts[0])
-                    parts.pop(0)
-                if parts:
-                    parts[0] = memoryview(parts[0])[written:]
-        except BrokenPipeError:
-            pass  # it ended before its job: the job's end says so
+        with contextlib.suppress(BrokenPipeError):  # it ended before its job: its end says so
+            write_all(self.job_w, parts)
         os.close(self.job_w)
         self.open.remove(self.job_w)
 

@@ -44,6 +44,7 @@ from app.sandbox.container import (
     stream_open,
     waited_for_pid,
 )
+from app.sandbox.heap import tunables
 from app.sandbox.protocol import FrameSplitter, OutputLimit, ProtocolError, max_frames
 
 log = logging.getLogger("dli.sandbox")
@@ -88,14 +89,7 @@ def box_config(
     # the heap, which is kept across frees and made of huge pages where the kernel has them. A job's
     # run (softmax-cross-entropy, timed inside the box) took 12.4 ms of CPU and 730 faults instead of
     # 19-20 ms and 4,050.
-    environment["GLIBC_TUNABLES"] = ":".join(
-        f"glibc.malloc.{name}={value}"
-        for name, value in (
-            ("hugetlb", 1),
-            ("mmap_threshold", 16 << 20),
-            ("trim_threshold", 64 << 20),
-        )
-    )
+    environment["GLIBC_TUNABLES"] = tunables()
     if results:
         config["volumes"] = {results: {"bind": RESULTS_IN_BOX, "mode": "rw"}}
         environment["BOX_RESULTS"] = RESULTS_IN_BOX

@@ -17,6 +17,16 @@ MMAP_THRESHOLD = 16 << 20  # blocks below this come from the heap
 TRIM_THRESHOLD = 64 << 20  # free memory at the heap's top kept up to this
 
 
+def tunables() -> str:
+    """The same for a process not yet started (`GLIBC_TUNABLES`), its heap in huge pages too."""
+    settings = (
+        ("hugetlb", 1),
+        ("mmap_threshold", MMAP_THRESHOLD),
+        ("trim_threshold", TRIM_THRESHOLD),
+    )
+    return ":".join(f"glibc.malloc.{name}={value}" for name, value in settings)
+
+
 def keep_heap() -> None:
     """Process-wide; a no-op where the C library is not glibc."""
     with contextlib.suppress(OSError, AttributeError):
