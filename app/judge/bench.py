@@ -122,7 +122,8 @@ def bench_sandbox(
             suffix = "" if runtime == "runc" else f"/{runtime}"
             paths[f"pool{suffix}"] = functools.partial(through, box.run)
             paths[f"cold{suffix}"] = functools.partial(through, box.run_cold)
-            paths[f"box{suffix}"] = functools.partial(through, boxes[runtime].run)
+            rehearsed = functools.partial(boxes[runtime].run, reference=problem.reference_source)
+            paths[f"box{suffix}"] = functools.partial(through, rehearsed)
         paths["bare"] = lambda: through(run_bare)
         paths["inproc"] = lambda: judge(problem, Mode.submit, execute(problem, solution, names))
         paths["inproc+rt"] = functools.partial(through, InProcessSandbox(problem).run)

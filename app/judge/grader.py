@@ -106,7 +106,10 @@ def grade(
     limits = Limits(cpu_seconds=spec.meta.limits.cpu_seconds, memory_mb=spec.meta.limits.memory_mb)
     selected = problem.selected(mode)
     try:
-        raw = sandbox.run(source, problem.program, [c.name for c in selected], limits)
+        names = [c.name for c in selected]
+        raw = sandbox.run(
+            source, problem.program, names, limits, reference=problem.reference_source
+        )
     except (SandboxUnavailable, EngineGone) as exc:
         return GradeResult(Verdict.internal_error, detail=f"{UNAVAILABLE}: {exc}")
     except requests.ConnectionError:

@@ -72,5 +72,12 @@ class InProcessSandbox:
 
     problem: GradedProblem
 
-    def run(self, solution: str, program: str, cases: list[str], limits: Limits) -> RawRun:
+    def run(
+        self,
+        solution: str,
+        program: str,
+        cases: list[str],
+        limits: Limits,
+        reference: str | None = None,
+    ) -> RawRun:
         return encode(execute(self.problem, solution, cases))

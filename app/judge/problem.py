@@ -37,6 +37,7 @@ class GradedProblem:
     cases: list[Case]
     reference: ModuleType
     program: str
+    reference_source: str  # what a box rehearses its case program with (app.sandbox.box)
     _expected: dict[str, Outputs] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -80,6 +81,7 @@ def _load(path: Path, version: str, slug: str) -> GradedProblem:
         cases=cases,
         reference=load_module(f"dli_reference_{tag}", path / "reference.py"),
         program=(path / "cases.py").read_text() + PROGRAM_TRAILER,
+        reference_source=(path / "reference.py").read_text(),
     )
 
 

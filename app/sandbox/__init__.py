@@ -343,11 +343,19 @@ class Sandbox:
     def warm_count(self) -> int:
         return self.box.warm_count() if self.box is not None else self._pool.qsize()
 
-    def run(self, solution: str, program: str, cases: list[str], limits: Limits) -> RawRun:
+    def run(
+        self,
+        solution: str,
+        program: str,
+        cases: list[str],
+        limits: Limits,
+        reference: str | None = None,
+    ) -> RawRun:
         """Serve one job (in a warm container, or a box). The result is raw: decode it with
-        `interpret`."""
+        `interpret`. `reference`: the problem's reference, which a box rehearses the case program
+        with before its first job of it (`container` mode has no use for it)."""
         if self.box is not None:
-            return self.box.run(solution, program, cases, limits)
+            return self.box.run(solution, program, cases, limits, reference)
         return self._serve(self._take(limits.memory_mb), solution, program, cases, limits)
 
     def run_cold(self, solution: str, program: str, cases: list[str], limits: Limits) -> RawRun:

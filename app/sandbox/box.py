@@ -11,6 +11,7 @@ clean up or replace the box) is one state machine; split across modules its inva
 """
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -113,14 +114,15 @@ def encode_box_job(
     memory_mb: int,
     output_limit: int,
     max_result_bytes: int,
+    rehearsal: bool = False,
 ) -> bytes:
     """The supervisor's job message: a header, the case program (compiled once per box and kept:
-    it is ours, and public), then the job itself."""
+    it is ours, and public), then the job itself. A rehearsal's solution is the reference."""
     source = program.encode()
     body = json.dumps({"solution": solution, "cases": cases, "output_limit": output_limit}).encode()
     head = struct.pack(
         ">4sIIIQQ",
-        b"DLIX",
+        b"DLIP" if rehearsal else b"DLIX",
         int(cpu_seconds * 1000),
         memory_mb,
         max_result_bytes,
@@ -142,6 +144,8 @@ class Box:
     host_pid: int = 0  # the container's first process as this host sees it (0: not visible)
     results_path: str = ""  # the file the supervisor writes results to, on this host
     results: int | None = None  # this host's descriptor of it, once the supervisor has it open
+    rehearsed: set[str] = field(default_factory=set)  # case programs (their SHA-256)
+    learned: int | None = None  # pages its last rehearsal wrote (the supervisor's count)
 
     def envelopes(self) -> Iterator[tuple[bytes, bytes]]:
         """The supervisor's envelopes, in order, from the attach stream (stdout only; its stderr
@@ -315,13 +319,30 @@ class BoxSandbox:
     def warm_count(self) -> int:
         return self._idle.qsize()
 
-    def run(self, solution: str, program: str, cases: list[str], limits: Any) -> RawRun:
+    def run(
+        self,
+        solution: str,
+        program: str,
+        cases: list[str],
+        limits: Any,
+        reference: str | None = None,
+    ) -> RawRun:
         """Serve one job in an idle box. A box that ran out of clean uids is replaced and the job
         tried anew, and so is a box that had served earlier jobs and broke during this one (what
         an earlier job left may have ended it). A fresh box that breaks was broken by this job: a
-        crash, or a memory kill, as in `container` mode."""
+        crash, or a memory kill, as in `container` mode.
+
+        A box first rehearses a case program it has not served, with `reference` as the solution
+        (once per box and program): it learns which of its pages such a job writes, and makes
+        them its next jobs' own before they arrive (sandbox/supervisor.py)."""
+        key = hashlib.sha256(program.encode()).hexdigest()
         while True:
             box = self._take()
+            if reference is not None and key not in box.rehearsed:
+                box.rehearsed.add(key)
+                if not self._rehearse(box, reference, program, cases, limits):
+                    reference = None  # ours failed: once per job, which goes to another box
+                    continue
             run, end = self._serve(box, solution, program, cases, limits)
             # After a memory kill the supervisor ends (as it does when it cannot clean up after a
             # job: that box is found dead before its next job, see `_take`).
@@ -338,10 +359,28 @@ class BoxSandbox:
             if not retry and (end is None or end.get("status") != "exhausted"):
                 return run
 
+    def _rehearse(
+        self, box: Box, reference: str, program: str, cases: list[str], limits: Any
+    ) -> bool:
+        """Whether the box is still fit after its rehearsal (its results are not needed)."""
+        _, end = self._serve(box, reference, program, cases, limits, rehearsal=True)
+        if end is None or end.get("status") in ("exhausted", "memory"):
+            self._retire(box, "its rehearsal ended unusually")
+            return False
+        learned = end.get("learned")
+        box.learned = learned if isinstance(learned, int) else None
+        return True
+
     run_cold = run  # no cold path in this mode: the benchmark's "cold" figure is container mode's
 
     def _serve(
-        self, box: Box, solution: str, program: str, cases: list[str], limits: Any
+        self,
+        box: Box,
+        solution: str,
+        program: str,
+        cases: list[str],
+        limits: Any,
+        rehearsal: bool = False,
     ) -> tuple[RawRun, dict[str, Any] | None]:
         max_result = self.settings.sandbox_result_mib << 20
         job = encode_box_job(
@@ -352,6 +391,7 @@ class BoxSandbox:
             memory_mb=limits.memory_mb,
             output_limit=self.settings.sandbox_output_kib * 1024,
             max_result_bytes=max_result,
+            rehearsal=rehearsal,
         )
         run = RawRun()
         splitter = FrameSplitter(max_result, max_frames(len(cases)))
@@ -360,7 +400,7 @@ class BoxSandbox:
         waited_before = waited_for_pid(box.host_pid) if box.host_pid else None
         # The supervisor ends every job by its backstop; this is for a supervisor that hangs.
         box.sock.settimeout(limits.cpu_seconds * BACKSTOP_FACTOR + WALL_MARGIN_S + 30)
-        box.jobs += 1
+        box.jobs += not rehearsal  # a box's share counts the candidates' jobs, not ours
 
         def take(data: bytes) -> None:
             if run.protocol_error:

@@ -215,7 +215,7 @@ def test_import_errors_and_memory_errors() -> None:
 
 def test_our_failures_are_internal_errors() -> None:
     class Broken:
-        def run(self, *args: object) -> None:
+        def run(self, *args: object, **kwargs: object) -> None:
             raise RuntimeError("docker went away")
 
     graded = grade(SPEC, REFERENCE, mode="submit", sandbox=Broken())

@@ -11,16 +11,18 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app.config import Settings
-from app.judge.grader import grade
-from app.judge.kinds import Verdict
+from app.judge.grader import grade, judge_isolated
+from app.judge.kinds import Mode, Verdict
+from app.judge.problem import graded_problem
 from app.judge.spec import ProblemSpec
 from app.judge.verdicts import GradeResult
-from app.sandbox import Sandbox
-from app.sandbox.box import UID_BASE, UID_COUNT
+from app.sandbox import Limits, Sandbox
+from app.sandbox.box import UID_BASE, UID_COUNT, BoxSandbox
 from tests.helpers import require_or_skip, runtime_registered
 
 Submit = Callable[..., GradeResult]
@@ -259,6 +261,67 @@ def test_results_come_over_the_engine_stream_without_a_results_directory(
         assert private.stat().st_mode & 0o777 == 0o700
         assert len(list(private.iterdir())) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_box_rehearses_once_and_writes_the_pages_ahead_and_no_job_teaches_it(
+    box_settings: Settings,
+    spec: ProblemSpec,
+    reference_source: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A box rehearses a case program with the reference before its first job of it, once. From
+    then on each job's process starts with the pages the rehearsal wrote already its own. What a
+    job writes on its own "finished" pipe is never taken for such pages."""
+    ends: list[tuple[bool, dict | None]] = []
+    serve = BoxSandbox._serve
+
+    def recording(self: BoxSandbox, *args: Any, **kwargs: Any) -> Any:
+        run, end = serve(self, *args, **kwargs)
+        ends.append((kwargs.get("rehearsal", False), end))
+        return run, end
+
+    monkeypatch.setattr(BoxSandbox, "_serve", recording)
+    dirty = """
+def _dirty():  # private pages written so far (ahead, or by this job): kB
+    try:
+        for line in open("/proc/self/smaps_rollup"):
+            if line.startswith("Private_Dirty:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+_report(dirty=_dirty())
+"""
+    teach = """
+try:  # "finished", then page runs over all of memory, as a rehearsal would send them
+    _os.write(4, b"F" + ((0).to_bytes(8, "big") + (1 << 40).to_bytes(8, "big")) * 512)
+except OSError:
+    pass
+_report()
+"""
+    problem = graded_problem(spec)
+    names = [case.name for case in problem.selected(Mode.submit)]
+    limits = Limits(spec.meta.limits.cpu_seconds, spec.meta.limits.memory_mb)
+    with warm_box(box_settings) as sandbox:
+        unrehearsed = sandbox.run(REPORT + dirty + reference_source, problem.program, names, limits)
+        plain = judge_isolated(problem, Mode.submit, unrehearsed, limits)
+        ahead = [
+            grade(spec, REPORT + attack + reference_source, mode="submit", sandbox=sandbox)
+            for attack in (dirty, teach, dirty)
+        ]
+        assert sandbox.box is not None
+        box = sandbox.box._idle.queue[0]
+    assert [r.verdict for r in (plain, *ahead)] == [Verdict.accepted] * 4, plain.detail
+    assert len({facts(r)["box"] for r in (plain, *ahead)}) == 1
+    rehearsals = [end for rehearsal, end in ends if rehearsal]
+    assert len(rehearsals) == 1 and rehearsals[0] is not None
+    assert box.rehearsed and box.jobs == 4  # the rehearsal is not a candidate's job
+    jobs = [end for rehearsal, end in ends if not rehearsal]
+    assert all(end is not None and "learned" not in end for end in jobs)
+    if box_settings.sandbox_runtime is None:  # gVisor has no page map: nothing is learned there
+        learned = rehearsals[0]["learned"]
+        assert box.learned == learned and learned > 200
+        before, after = facts(plain)["dirty"], facts(ahead[2])["dirty"]
+        assert after - before > learned * 4 // 2, (before, after, learned)
 
 
 def test_a_job_finds_nothing_of_the_previous_job_in_its_memory(submit: Submit) -> None:
