@@ -11,7 +11,6 @@ clean up or replace the box) is one state machine; split across modules its inva
 """
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -144,7 +143,7 @@ class Box:
     host_pid: int = 0  # the container's first process as this host sees it (0: not visible)
     results_path: str = ""  # the file the supervisor writes results to, on this host
     results: int | None = None  # this host's descriptor of it, once the supervisor has it open
-    rehearsed: set[str] = field(default_factory=set)  # case programs (their SHA-256)
+    rehearsed: set[str] = field(default_factory=set)  # case programs (the problems' own strings)
     learned: int | None = None  # pages its last rehearsal wrote (the supervisor's count)
 
     def envelopes(self) -> Iterator[tuple[bytes, bytes]]:
@@ -335,11 +334,10 @@ class BoxSandbox:
         A box first rehearses a case program it has not served, with `reference` as the solution
         (once per box and program): it learns which of its pages such a job writes, and makes
         them its next jobs' own before they arrive (sandbox/supervisor.py)."""
-        key = hashlib.sha256(program.encode()).hexdigest()
         while True:
             box = self._take()
-            if reference is not None and key not in box.rehearsed:
-                box.rehearsed.add(key)
+            if reference is not None and program not in box.rehearsed:
+                box.rehearsed.add(program)
                 if not self._rehearse(box, reference, program, cases, limits):
                     reference = None  # ours failed: once per job, which goes to another box
                     continue
