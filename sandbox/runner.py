@@ -124,11 +124,15 @@ def captured(path: str, limit: int) -> tuple[str, bool, int]:
     try:
         # O_NOFOLLOW: the candidate may have swapped the file for a symlink.
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as f:
-            size = os.fstat(fd).st_size
-            data = f.read(limit)
     except OSError:
         return "", False, 0
+    try:
+        size = os.fstat(fd).st_size
+        data = os.read(fd, limit)  # a regular file: all of it, up to `limit`
+    except OSError:
+        return "", False, 0
+    finally:
+        os.close(fd)
     return data.decode("utf-8", "replace"), size > limit, size
 
 

@@ -2,15 +2,21 @@
 
 Where a container registry answers, `sandbox/Dockerfile` builds from the slim Python image. Where none
 does (offline machines, our CI), the same layout is built on a base made from Debian's packages with
-debootstrap and `docker import`.
+debootstrap and `docker import`. Either way the image's NumPy is the server's own version, unpacked
+from its wheel on PyPI: a candidate's code meets the NumPy the references and the graders were
+written and run with (Debian's 1.24 and NumPy 2 promote types differently), and it runs faster.
 """
 
 import contextlib
 import hashlib
+import importlib.metadata
+import platform
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,8 +34,9 @@ CONTEXT_FILES = {
 }
 REGISTRY_BASE = "python:3.11-slim"
 # The tag names the base's package list: a changed list is a new base.
-OFFLINE_BASE = "dli-sandbox-base:bookworm-2"
-OFFLINE_PACKAGES = "python3,python3-numpy,python3-seccomp"
+OFFLINE_BASE = "dli-sandbox-base:bookworm-3"
+OFFLINE_PACKAGES = "python3,python3-seccomp"
+NUMPY = importlib.metadata.version("numpy")  # the server's: the image gets the same
 PULL_TIMEOUT_S = 20.0
 
 
@@ -37,6 +44,7 @@ def image_tag(settings: Settings) -> str:
     digest = hashlib.sha256()
     for name, path in sorted(CONTEXT_FILES.items()):
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(f"numpy=={NUMPY}".encode())
     return f"{settings.sandbox_image}:{digest.hexdigest()[:12]}"
 
 
@@ -99,6 +107,25 @@ def build_debian_base(
         client.api.import_image(src=str(tarball), repository=repository, tag=version)
 
 
+def unpack_numpy(into: Path) -> None:
+    """The server's NumPy for the image's Python 3.11, from its PyPI wheel, unpacked in `into`
+    (a wheel is a zip of the files as installed; the image needs no pip)."""
+    machine = platform.machine()
+    with tempfile.TemporaryDirectory(prefix="dli-wheel-") as wheels:
+        subprocess.run(
+            [
+                *(sys.executable, "-m", "pip", "download", "-q", f"numpy=={NUMPY}", "--no-deps"),
+                *("--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp"),
+                *("--platform", f"manylinux_2_28_{machine}"),
+                *("--platform", f"manylinux2014_{machine}", "-d", wheels),
+            ],
+            check=True,
+        )
+        (wheel,) = Path(wheels).glob("numpy-*.whl")
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(into)
+
+
 def build_image(settings: Settings, force: bool = False, log: Callable[[str], None] = print) -> str:
     tag = image_tag(settings)
     client = docker.from_env(timeout=600)
@@ -115,6 +142,7 @@ def build_image(settings: Settings, force: bool = False, log: Callable[[str], No
     with tempfile.TemporaryDirectory(prefix="dli-sandbox-") as context:
         for name, path in CONTEXT_FILES.items():
             shutil.copy(path, Path(context) / name)
+        unpack_numpy(Path(context) / "site-packages")
         client.images.build(path=context, dockerfile=dockerfile, tag=tag, rm=True, pull=False)
     log(f"built sandbox image {tag}")
     for old in client.images.list(name=settings.sandbox_image):
