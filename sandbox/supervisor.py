@@ -59,6 +59,13 @@ import types
 
 import numpy as np
 
+# NumPy 2 imports these on first use: imported here, once, not again in every job's process.
+import numpy.fft
+import numpy.linalg
+import numpy.ma
+import numpy.polynomial
+import numpy.random
+
 try:
     import seccomp  # Debian's python3-seccomp
 except ImportError:
