@@ -300,7 +300,11 @@ def cmd_problems_new(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_sandbox_build(args: argparse.Namespace, settings: Settings) -> int:
     from app.sandbox.image import build_image
 
-    print(f"dli: sandbox image {build_image(settings, force=args.force)}")
+    try:
+        print(f"dli: sandbox image {build_image(settings, force=args.force)}")
+    except RuntimeError as exc:  # no registry and no debootstrap, or no wheel of NumPy
+        print(f"dli: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

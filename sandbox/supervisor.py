@@ -95,9 +95,8 @@ BACKSTOP = 3.0  # wall clock, in multiples of the CPU limit
 POLL_S = 0.05
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 CHUNK = bytearray(1 << 16)  # results relayed as envelopes, or drained
-RESULT_PIPE = (
-    1 << 20
-)  # a job's results move to the file in 1 MiB pieces, never through this process
+# A job's results move from its pipe to the file in pieces of up to this, never through this process.
+RESULT_PIPE = 1 << 20
 PR_SET_DUMPABLE = 4
 LIBC = ctypes.CDLL(None, use_errno=True)
 LIBC.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]

@@ -133,9 +133,9 @@ def bench_sandbox(
             samples, first = [], []
             wait_for_warm_pools()
             if path.startswith("box"):
-                # Each box rehearses a problem before its first job of it (and keeps it for its
-                # 500 jobs): as many jobs as boxes first, one at a time, so that every box has,
-                # timed apart. Boxes are taken in turn, so each gets one.
+                # Each box rehearses a problem before its first job of it (and keeps that for its
+                # 500 jobs): first one job per box, one at a time, timed apart, so that the rounds
+                # measure the steady state. Idle boxes are taken first in, first out.
                 for _ in range(max(concurrency)):
                     wait_for_warm_pools()
                     first.append(_timed(grade_once))

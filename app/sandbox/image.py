@@ -112,15 +112,21 @@ def unpack_numpy(into: Path) -> None:
     (a wheel is a zip of the files as installed; the image needs no pip)."""
     machine = platform.machine()
     with tempfile.TemporaryDirectory(prefix="dli-wheel-") as wheels:
-        subprocess.run(
+        fetched = subprocess.run(
             [
                 *(sys.executable, "-m", "pip", "download", "-q", f"numpy=={NUMPY}", "--no-deps"),
                 *("--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp"),
                 *("--platform", f"manylinux_2_28_{machine}"),
                 *("--platform", f"manylinux2014_{machine}", "-d", wheels),
             ],
-            check=True,
+            capture_output=True,
+            text=True,
         )
+        if fetched.returncode != 0:
+            raise RuntimeError(
+                f"could not download the wheel of NumPy {NUMPY} for the sandbox image (PyPI must "
+                f"answer, as for the setup): {fetched.stderr.strip()[-2000:]}"
+            )
         (wheel,) = Path(wheels).glob("numpy-*.whl")
         with zipfile.ZipFile(wheel) as archive:
             archive.extractall(into)
