@@ -247,6 +247,12 @@ def child(
     if not read_into(0, head):
         return  # the box is closing
     cpu_ms, memory_mb, program_length, length, rehearsal = SPARE_HEAD.unpack(head)
+    before = None
+    if rehearsal:  # only our code runs here: what it says is the supervisor's to keep
+        with contextlib.suppress(Exception):
+            LIBC.prctl(PR_SET_DUMPABLE, 1)  # its own /proc files become readable
+            # From here on: what every job of this program writes, its job read and set up too.
+            before = shared_pages()[0]
     source, job = bytearray(program_length), bytearray(length)
     if not read_into(0, source) or not read_into(0, job):
         return
@@ -273,12 +279,8 @@ def child(
     zero(job)
     parsed["program"] = text
     learned = b""
-    if rehearsal:  # only our code runs here: what it says is the supervisor's to keep
-        with contextlib.suppress(Exception):
-            ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 1)  # its own /proc files become readable
-            before = shared_pages()[0]
     runner.run_job(parsed, 3, scratch, code)
-    if rehearsal:
+    if before is not None:
         with contextlib.suppress(Exception):
             learned = page_runs(np.intersect1d(before, shared_pages()[1]))
     for name in (".dli-stdout", ".dli-stderr"):  # a courtesy: the supervisor checks, see below
@@ -639,7 +641,7 @@ def serve(
 def main() -> None:
     # Not dumpable: no one may read this process's memory through /proc or trace it (Linux refuses
     # another uid anyway; gVisor still shows its environment and map, see the README).
-    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0)
+    LIBC.prctl(PR_SET_DUMPABLE, 0)
     # Everything imported so far is shared with each job's child until written: keep the collector
     # from walking (and so copying) it in both.
     gc.freeze()

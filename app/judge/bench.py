@@ -127,29 +127,30 @@ def bench_sandbox(
         paths["bare"] = lambda: through(run_bare)
         paths["inproc"] = lambda: judge(problem, Mode.submit, execute(problem, solution, names))
         paths["inproc+rt"] = functools.partial(through, InProcessSandbox(problem).run)
-        out(f"latency: {rounds} sequential submissions of {spec.slug} ({len(names)} cases) each")
+        out(f"latency: {rounds} sequential submissions of {spec.slug} ({len(names)} cases) each;")
+        out("the paths take turns, one submission each, so that all see the same machine")
         out(f"{'path':12} {'p50 ms':>9} {'p95 ms':>9}")
-        for path, grade_once in paths.items():
-            samples, first = [], []
-            wait_for_warm_pools()
-            if path.startswith("box"):
-                # Each box rehearses a problem before its first job of it (and keeps that for its
-                # 500 jobs): first one job per box, one at a time, timed apart, so that the rounds
-                # measure the steady state. Idle boxes are taken first in, first out.
-                for _ in range(max(concurrency)):
-                    wait_for_warm_pools()
-                    first.append(_timed(grade_once))
-            for _ in range(rounds):
-                if path.startswith(("pool", "box")):
-                    wait_for_warm_pools()  # steady state at low load: the pool refilled between
-                samples.append(_timed(grade_once))
-            figures[f"{path}_p50"] = statistics.median(samples)
-            figures[f"{path}_p95"] = _percentile(samples, 0.95)
+        # Each box rehearses a problem before its first job of it (and keeps that for its 500
+        # jobs): first one job per box, one at a time, timed apart, so that the rounds measure the
+        # steady state. Idle boxes are taken first in, first out.
+        first: dict[str, list[float]] = {path: [] for path in paths if path.startswith("box")}
+        for path, times in first.items():
+            for _ in range(max(concurrency)):
+                wait_for_warm_pools()
+                times.append(_timed(paths[path]))
+        samples: dict[str, list[float]] = {path: [] for path in paths}
+        for _ in range(rounds):
+            for path, grade_once in paths.items():
+                wait_for_warm_pools()  # each at rest: pools refilled, the last path's containers gone
+                samples[path].append(_timed(grade_once))
+        for path, times in samples.items():
+            figures[f"{path}_p50"] = statistics.median(times)
+            figures[f"{path}_p95"] = _percentile(times, 0.95)
             out(
                 f"{path:12} {figures[f'{path}_p50'] * 1e3:9.1f} {figures[f'{path}_p95'] * 1e3:9.1f}"
             )
-            if first:
-                p50, p95 = statistics.median(first), _percentile(first, 0.95)
+            if path in first:
+                p50, p95 = statistics.median(first[path]), _percentile(first[path], 0.95)
                 out(
                     f"{'  1st/box':12} {p50 * 1e3:9.1f} {p95 * 1e3:9.1f}   (its rehearsal included)"
                 )

@@ -243,7 +243,7 @@ class BoxSandbox:
             if kind != b"R":
                 raise BoxBroken("the supervisor did not start")
             if results and json.loads(data).get("results") is True:
-                box.results = os.open(results, os.O_RDONLY | os.O_CLOEXEC)
+                box.results = os.open(results, os.O_RDWR | os.O_CLOEXEC)  # read, then emptied
             return box
         except Exception:
             if sock is not None:
@@ -424,6 +424,9 @@ class BoxSandbox:
                 size = min(os.fstat(box.results).st_size, max_result + 1)
                 for offset in range(0, size, READ_PIECE):
                     take(os.pread(box.results, min(READ_PIECE, size - offset), offset))
+                # Read: emptied, so that an idle box holds none of the host's memory (a flood
+                # would otherwise keep up to the cap in the host's tmpfs until its next job).
+                os.ftruncate(box.results, 0)
         except (OSError, BoxBroken, ValueError) as exc:
             log.warning(
                 "a sandbox box broke during a job: %s; its stderr: %s",

@@ -24,6 +24,7 @@ from app.judge.verdicts import GradeResult
 from app.sandbox import Limits, Sandbox
 from app.sandbox.box import UID_BASE, UID_COUNT, BoxSandbox
 from tests.helpers import require_or_skip, runtime_registered
+from tests.hostile_outputs import ATTACKS
 
 Submit = Callable[..., GradeResult]
 
@@ -255,11 +256,17 @@ def test_results_come_over_the_engine_stream_without_a_results_directory(
         bad = grade(spec, flood + reference_source, mode="submit", sandbox=sandbox)
     assert good.verdict == Verdict.accepted, good.detail
     assert bad.verdict == Verdict.output_limit_exceeded, bad.detail
-    # With one: a directory of this process's own, one file per box, nothing left once closed.
-    with warm_box(box_settings.model_copy(update={"sandbox_results_dir": str(tmp_path)})):
+    # With one: a directory of this process's own, one file per box, emptied once its results are
+    # read (the flood's 32 MiB would otherwise stay in the host's memory until the box's next job),
+    # nothing left once closed.
+    with warm_box(box_settings.model_copy(update={"sandbox_results_dir": str(tmp_path)})) as sb:
         (private,) = tmp_path.iterdir()
         assert private.stat().st_mode & 0o777 == 0o700
-        assert len(list(private.iterdir())) == 1
+        (results,) = private.iterdir()
+        for source in (reference_source, ATTACKS["frame_flood"]):  # 1.6 MB of results, 31 MiB
+            result = grade(spec, source, mode="submit", sandbox=sb)
+            assert (result.verdict == Verdict.accepted) == (source == reference_source)
+            assert results.stat().st_size == 0
     assert list(tmp_path.iterdir()) == []
 
 
