@@ -439,7 +439,8 @@ class BoxSandbox:
         if end is None:
             self._explain_broken(box, run)
             return run, None
-        if end.get("waited") is None and waited_before is not None:
+        backstop = end.get("status") == "backstop"  # the only end that asks whose fault it was
+        if backstop and end.get("waited") is None and waited_before is not None:
             # The supervisor could not see run delays (gVisor's /proc): the host can, for the whole
             # sandbox process, while this job was its only work.
             waited_after = waited_for_pid(box.host_pid)

@@ -205,15 +205,23 @@ def waited_for_cpu(client: docker.DockerClient, container: Container) -> float |
 
 
 def waited_for_pid(pid: int) -> float | None:
-    """A host process's run delay, summed over its threads (see `waited_for_cpu`)."""
+    """A host process's run delay, summed over its threads (see `waited_for_cpu`). Plain reads: a
+    pathlib glob took 0.3-1 ms, twice per job in box mode."""
+    folder = f"/proc/{int(pid)}/task"
+    total = None
     try:
-        stats = [
-            int(path.read_text().split()[1])
-            for path in Path(f"/proc/{int(pid)}/task").glob("*/schedstat")
-        ]
+        for task in os.listdir(folder):
+            try:
+                fd = os.open(f"{folder}/{task}/schedstat", os.O_RDONLY | os.O_CLOEXEC)
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # a thread that ended meanwhile
+            try:
+                total = (total or 0) + int(os.read(fd, 256).split()[1])
+            finally:
+                os.close(fd)
     except (OSError, ValueError, IndexError):
         return None
-    return sum(stats) / 1e9 if stats else None
+    return None if total is None else total / 1e9
 
 
 def _host_busy(client: docker.DockerClient, container: Container, elapsed: float) -> bool:
