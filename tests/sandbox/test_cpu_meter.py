@@ -1,6 +1,7 @@
 """The CPU limit's meter reads the kernel's count from the container's cgroup file (where the
 engine runs on this host), and agrees with what Docker's stats report."""
 
+import hashlib
 import os
 import threading
 import time
@@ -40,15 +41,18 @@ def test_a_process_run_delay_is_its_threads_sum_and_grows_while_it_waits_for_a_c
     """`waited_for_pid` (the host's measure of a busy host, for a job stopped by the backstop): the
     kernel's run delay of every thread of the process, and None for a process that is gone."""
     stop = threading.Event()
-    spinners = [
-        threading.Thread(target=lambda: [None for _ in iter(stop.is_set, True)])
-        for _ in range((os.cpu_count() or 1) + 1)
-    ]
+    block = bytes(1 << 20)
+
+    def spin() -> None:
+        while not stop.is_set():
+            hashlib.sha256(block).digest()  # without the GIL: each thread is runnable throughout
+
+    spinners = [threading.Thread(target=spin) for _ in range((os.cpu_count() or 1) + 1)]
     for spinner in spinners:
         spinner.start()
     try:
         before = waited_for_pid(os.getpid())
-        time.sleep(0.5)  # more threads than CPUs (and a GIL to share): some always wait
+        time.sleep(0.5)  # more runnable threads than CPUs: some always wait
         after = waited_for_pid(os.getpid())
         own = sum(
             int(Path(f"/proc/self/task/{task}/schedstat").read_text().split()[1])
