@@ -324,6 +324,15 @@ def cmd_bench_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_start(args: argparse.Namespace, settings: Settings) -> int:
+    from app.bench_start import bench_start
+
+    _spec(settings, args.problem)  # a clear error for a problem that does not exist
+    isolations = tuple(i for i in args.isolations.split(",") if i)
+    bench_start(args.problem, rounds=args.rounds, isolations=isolations)
+    return 0
+
+
 def cmd_bench_load(args: argparse.Namespace, settings: Settings) -> int:
     from app.bench_load import bench_load
 
@@ -436,6 +445,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="container runtimes to compare, comma-separated (runsc is gVisor)",
     )
     bsandbox.set_defaults(handler=cmd_bench_sandbox)
+
+    bstart = bench.add_parser(
+        "start", help="a worker's first verdicts after it starts: on demand vs warm start"
+    )
+    bstart.add_argument("--problem", default="softmax-cross-entropy")
+    bstart.add_argument("--rounds", type=int, default=3, help="fresh worker processes per figure")
+    bstart.add_argument("--isolations", default="container,box")
+    bstart.set_defaults(handler=cmd_bench_start)
 
     bload = bench.add_parser(
         "load", help="drive a running server with simulated users (creates them in its database)"

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     celery_visibility_s: int = 120
     # `dli worker` serves its Prometheus metrics on this port (0: not at all).
     worker_metrics_port: int = 0
+    # A worker starts its sandbox pool and judge processes as it starts, rather than for its first
+    # job, which would wait for them (about 1.5 s after each restart). Default: on, except in tests.
+    warm_start: bool | None = None
     # Log lines as JSON (with the request id), or as text for a terminal.
     log_format: Literal["json", "text"] = "json"
 
@@ -89,6 +92,10 @@ class Settings(BaseSettings):
                 "when DLI_ENV=production"
             )
         return self
+
+    @property
+    def starts_warm(self) -> bool:
+        return self.env != "test" if self.warm_start is None else self.warm_start
 
     @property
     def secure_cookies(self) -> bool:

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from app.config import ROOT, Settings
 from app.judge.grader import judge_isolated
+from app.judge.isolation import default_pool
 from app.judge.judging import judge
 from app.judge.kinds import Mode, Verdict
 from app.judge.local import InProcessSandbox, execute
@@ -101,6 +102,7 @@ def bench_sandbox(
             )
         )
     figures: dict[str, float] = {}
+    default_pool().prestart(max(concurrency))  # as a worker does as it starts (`warm_start`)
     try:
 
         def through(runner: Runner) -> GradeResult:

@@ -157,6 +157,9 @@ def main() -> None:
     os.dup2(2, 1)
     os.nice(5)  # grading work: when the CPU is short, the site's pages come first
     keep_heap()  # 2,100 page faults fewer per softmax-cross-entropy verdict (app.sandbox.heap)
+    # Imported now, while no verdict waits for them (a started process is ready for its first).
+    from app.judge import judging, problem, spec  # noqa: F401
+
     serve(sys.stdin.buffer, channel)
 
 
@@ -238,6 +241,18 @@ class JudgePool:
                 if process.proc.poll() is None:
                     return process
         return JudgeProcess()
+
+    def idle_count(self) -> int:
+        with self._lock:
+            return len(self._idle)
+
+    def prestart(self, count: int) -> None:
+        """Start processes now, up to `count` idle ones (at most IDLE_PROCESSES): a verdict that
+        finds none idle waits for one to start, about 0.5 s."""
+        with self._lock:
+            wanted = min(count, IDLE_PROCESSES) - len(self._idle)
+        for _ in range(wanted):
+            self._give_back(JudgeProcess())
 
     def _give_back(self, process: JudgeProcess) -> None:
         with self._lock:

@@ -108,6 +108,7 @@ def _requeue_waiting(**_: object) -> None:
         worker_app().send_task(TASK, args=[submission_id])
     if waiting:
         log.info("re-sent %d queued submissions", len(waiting))
+    worker.warm_up_in_background()
     threading.Thread(target=_sweep, name="dli-sweep", daemon=True).start()
 
 

@@ -62,6 +62,7 @@ class InlineQueue:
         if leftovers:
             log.info("grading %d submissions left unfinished", len(leftovers))
         self._pending = len(leftovers)
+        self.worker.warm_up_in_background()
         for thread in self._threads:
             thread.start()
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import ops
 from app.config import Settings
 from app.judge.grader import UNAVAILABLE, grade
+from app.judge.isolation import default_pool
 from app.judge.kinds import Verdict
 from app.judge.spec import Catalog, CatalogError
 from app.judge.verdicts import GradeResult
@@ -39,10 +40,11 @@ class SandboxHolder:
         self._error = ""
         self._checked_at = -self.CHECK_EVERY_S
         self._reason: str | None = None
+        self._closed = False
 
     def get(self) -> Sandbox | None:
         with self._lock:
-            if self._sandbox is None:
+            if self._sandbox is None and not self._closed:
                 try:
                     self._sandbox = Sandbox(self.settings)
                     self._error = ""
@@ -50,6 +52,10 @@ class SandboxHolder:
                     self._error = str(exc)
                     log.warning("sandbox unavailable: %s", exc)
             return self._sandbox
+
+    def current(self) -> Sandbox | None:
+        """The sandbox pool if it has been started (`get` starts it)."""
+        return self._sandbox
 
     def unavailable_reason(self) -> str | None:
         """Why nothing can be graded right now (checked at most every 10 s), or None."""
@@ -79,6 +85,7 @@ class SandboxHolder:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True  # a warm-up that comes after starts nothing
             if self._sandbox is not None:
                 self._sandbox.close()
                 self._sandbox = None
@@ -140,6 +147,16 @@ class Worker:
             if on_done is not None:
                 on_done(submission.id)
         return submission
+
+    def warm_up(self) -> None:
+        """Start the sandbox pool and a judge process per grading thread now: the first job after
+        a start then waits for neither (`Settings.warm_start`)."""
+        self.holder.get()
+        default_pool().prestart(self.settings.workers)
+
+    def warm_up_in_background(self) -> None:
+        if self.settings.starts_warm:
+            threading.Thread(target=self.warm_up, name="dli-warm-up", daemon=True).start()
 
     def close(self) -> None:
         self.holder.close()

@@ -165,3 +165,27 @@ def test_a_judge_process_that_grew_large_is_not_kept(monkeypatch) -> None:
     monkeypatch.setattr(isolation, "RETIRE_BYTES", isolation._address_space() // 2)
     answer, fit = isolation._judge_request(request)
     assert not fit and b'"fit": false' in answer and b'"accepted"' in answer
+
+
+def test_prestarted_judge_processes_serve_the_first_verdicts() -> None:
+    """A worker starts its judge processes before its first job (`JudgePool.prestart`): that job
+    is judged by one of them, not by a process started for it; no more than the pool keeps idle
+    are started."""
+    from app.judge.isolation import IDLE_PROCESSES
+
+    pool = JudgePool()
+    try:
+        pool.prestart(2)
+        started = {process.proc.pid for process in pool._idle}
+        assert len(started) == 2
+        assert all(process.proc.poll() is None for process in pool._idle)
+        raw = encode(reference_run([c.name for c in PROBLEM.selected("run")]))
+        for _ in range(3):
+            assert judge_isolated(PROBLEM, "run", raw, LIMITS, judges=pool).verdict == (
+                Verdict.accepted
+            )
+        assert {process.proc.pid for process in pool._idle} == started
+        pool.prestart(IDLE_PROCESSES + 5)
+        assert len(pool._idle) == IDLE_PROCESSES
+    finally:
+        pool.close()
