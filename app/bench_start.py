@@ -61,6 +61,27 @@ def first_verdicts(isolation: str, warm: bool, slug: str) -> dict[str, float]:
         worker.close()
 
 
+CHILD = (
+    "import json, sys; from app.bench_start import first_verdicts; "
+    "print(json.dumps(first_verdicts(sys.argv[1], sys.argv[2] == 'warm', sys.argv[3])))"
+)
+LABELS = {"cold": "on demand", "warm": "warm"}
+
+
+def _fresh_worker(isolation: str, start: str, slug: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, isolation, start, slug],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"a benchmark worker failed:\n{done.stderr[-2000:]}")
+    answer: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
 def bench_start(
     slug: str,
     *,
@@ -73,31 +94,14 @@ def bench_start(
     out(f"processes each (medians, ms); the first job comes {SETTLE_S:g} s or more after the start")
     out(f"{'isolation':10} {'start':10} {'1st':>8} {'2nd':>8}")
     for isolation in isolations:
-        for warm in (False, True):
-            runs = []
-            for _ in range(rounds):
-                code = (
-                    "import json, sys; from app.bench_start import first_verdicts; "
-                    "print(json.dumps(first_verdicts(sys.argv[1], sys.argv[2] == 'warm', "
-                    "sys.argv[3])))"
-                )
-                done = subprocess.run(
-                    [sys.executable, "-c", code, isolation, "warm" if warm else "cold", slug],
-                    capture_output=True,
-                    text=True,
-                    cwd=ROOT,
-                    check=True,
-                )
-                runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-            mode = "warm" if warm else "on demand"
+        for start, label in LABELS.items():
+            runs = [_fresh_worker(isolation, start, slug) for _ in range(rounds)]
             for which in ("first", "second"):
-                figures[f"{isolation}_{mode}_{which}"] = statistics.median(r[which] for r in runs)
-            out(
-                f"{isolation:10} {mode:10} {figures[f'{isolation}_{mode}_first']:8.0f} "
-                f"{figures[f'{isolation}_{mode}_second']:8.0f}"
-            )
+                figures[f"{isolation}_{start}_{which}"] = statistics.median(r[which] for r in runs)
+            first, second = (figures[f"{isolation}_{start}_{w}"] for w in ("first", "second"))
+            out(f"{isolation:10} {label:10} {first:8.0f} {second:8.0f}")
     out("\nratios (first verdict, warm / on demand)")
     for isolation in isolations:
-        ratio = figures[f"{isolation}_warm_first"] / figures[f"{isolation}_on demand_first"]
+        ratio = figures[f"{isolation}_warm_first"] / figures[f"{isolation}_cold_first"]
         out(f"  {isolation:10} {ratio:.2f}")
     return figures
