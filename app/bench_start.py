@@ -18,7 +18,6 @@ from sqlalchemy.orm import sessionmaker
 
 from app.config import ROOT, get_settings
 from app.judge.grader import grade
-from app.judge.isolation import default_pool
 from app.judge.kinds import Mode, Verdict
 from app.judge.spec import Catalog
 from app.submissions.worker import Worker
@@ -38,15 +37,7 @@ def first_verdicts(isolation: str, warm: bool, slug: str) -> dict[str, float]:
     try:
         worker.warm_up_in_background()
         deadline = time.monotonic() + 120
-        while (
-            warm
-            and time.monotonic() < deadline
-            and not (
-                (sandbox := worker.holder.current()) is not None
-                and sandbox.warm_count() >= settings.sandbox_pool_size
-                and default_pool().idle_count() >= settings.workers
-            )
-        ):
+        while warm and not worker.is_warm() and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(SETTLE_S)
         times = {}

@@ -154,6 +154,15 @@ class Worker:
         self.holder.get()
         default_pool().prestart(self.settings.workers)
 
+    def is_warm(self) -> bool:
+        """Whether what `warm_up` starts is up: the sandbox pool full, the judge processes idle."""
+        sandbox = self.holder.current()
+        return (
+            sandbox is not None
+            and sandbox.warm_count() >= self.settings.sandbox_pool_size
+            and default_pool().idle_count() >= self.settings.workers
+        )
+
     def warm_up_in_background(self) -> None:
         if self.settings.starts_warm:
             threading.Thread(target=self.warm_up, name="dli-warm-up", daemon=True).start()

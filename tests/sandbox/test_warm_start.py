@@ -32,14 +32,7 @@ def test_a_warm_worker_has_its_sandboxes_and_judges_before_its_first_job(
         assert worker.holder.current() is None
         worker.warm_up_in_background()
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            started = worker.holder.current()
-            if (
-                started is not None
-                and started.warm_count() >= settings.sandbox_pool_size
-                and default_pool().idle_count() >= settings.workers
-            ):
-                break
+        while not worker.is_warm() and time.monotonic() < deadline:
             time.sleep(0.1)
         started = worker.holder.current()
         assert started is not None, "the warm-up started no sandbox"
