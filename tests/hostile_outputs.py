@@ -83,6 +83,33 @@ for _ in range(180):
 os._exit(0)
 """
     + WRONG,
+    # Exactly 1 MiB of well-formed frames: a float array as large as fits in each case's frame,
+    # then the "done" frame padded to the byte. What the host reads, decodes, stores and serves.
+    "one_mib_of_frames": FRAME_WRITER
+    + """
+cases = case_program.CASES
+per_case = ((1 << 20) - 16_384) // len(cases) // 8
+data = b"".join(
+    frame(
+        {"kind": "case", "name": case.name, "seconds": 0.0,
+         "outputs": {"loss": 0.0, "dlogits": {"__ndarray__": 0}}},
+        [npy(np.arange(per_case, dtype=np.float64))],
+    )
+    for case in cases
+)
+padding = (1 << 20) - len(data) - len(frame({"kind": "done", "stdout": "", "stderr": ""}))
+data += frame({"kind": "done", "stdout": "x" * padding, "stderr": ""})
+assert len(data) == 1 << 20, len(data)
+for fd in range(3, 10):  # every byte of it (gVisor's pipes take a large write in parts)
+    sent = 0
+    try:
+        while sent < len(data):
+            sent += os.write(fd, data[sent:])
+    except OSError:
+        pass
+os._exit(0)
+"""
+    + WRONG,
     "deep_preview": """
 import case_program
 
